@@ -1,0 +1,5 @@
+"""Allow ``python -m citetool``."""
+
+from citetool.cli import main
+
+main()

@@ -1,0 +1,249 @@
+"""The command-line interface: parse arguments, call one domain function, render.
+
+Only this module imports click and rich.  Data goes to stdout; progress,
+warnings and errors go to stderr.  Failures are :class:`CitetoolError`\\ s,
+turned into a one-line message and their exit code in :class:`Group.invoke`,
+the one place where that happens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from citetool import __version__, config
+from citetool.errors import CitetoolError, ExitCode, UnknownKeys
+from citetool.library import Library
+
+INTERNAL_ERROR = 70
+
+
+class _Reported(click.ClickException):
+    """A :class:`CitetoolError` on its way out through click."""
+
+    def __init__(self, error: CitetoolError) -> None:
+        super().__init__(str(error))
+        # click declares exit_code a class variable; each error carries its own.
+        self.exit_code = int(error.exit_code)  # type: ignore[misc]
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"citetool: error: {self.message}", err=True)
+
+
+class Group(click.Group):
+    """The root group: maps every :class:`CitetoolError` to its message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CitetoolError as error:
+            if os.environ.get("CITETOOL_DEBUG"):
+                raise
+            raise _Reported(error) from error
+
+
+@dataclass
+class State:
+    """What the root options leave for the commands (``ctx.obj``)."""
+
+    library_flag: str | None
+
+    @property
+    def library_path(self) -> Path:
+        setting = config.resolve("library", self.library_flag)
+        return Path(setting.value or "library.bib").expanduser()
+
+
+def warn(message: str) -> None:
+    click.echo(f"citetool: warning: {message}", err=True)
+
+
+def info(message: str) -> None:
+    click.echo(f"citetool: {message}", err=True)
+
+
+def open_library(state: State) -> Library:
+    """Load the library for reading, warning (not failing) about its problems."""
+    from citetool import library
+
+    lib = library.load(state.library_path)
+    report_problems(lib)
+    return lib
+
+
+def report_problems(lib: Library, limit: int = 5) -> None:
+    problems = lib.problems
+    for problem in problems[:limit]:
+        where = f" (entry '{problem.key}')" if problem.key else ""
+        warn(f"{lib.path}:{problem.line}: {problem.message}{where}")
+    if len(problems) > limit:
+        warn(f"{lib.path}: {len(problems) - limit} more problems not shown")
+    if any(problem.fatal for problem in problems):
+        warn(f"{lib.path}: showing what parsed; citetool will not write this file until it is fixed")
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, highlight=False, emoji=False)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "-l",
+    "library_flag",
+    metavar="PATH",
+    help="Library file (default: $CITETOOL_LIBRARY, the config file, or ./library.bib).",
+)
+@click.version_option(__version__, prog_name="citetool")
+@click.pass_context
+def cli(ctx: click.Context, library_flag: str | None) -> None:
+    """citetool: exact BibTeX from DOIs, a library file that is never damaged.
+
+    \b
+    Examples:
+      citetool add 10.1177/23477970251383994
+      citetool show
+      citetool export --aux paper.aux > refs.bib
+    """
+    ctx.obj = State(library_flag=library_flag)
+
+
+@cli.command()
+@click.argument("keys", nargs=-1)
+@click.option(
+    "--query",
+    "-q",
+    metavar="TEXT",
+    help="Only entries whose key, authors, title, venue, year, keywords or DOI contain TEXT.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (see README for its fields).")
+@click.pass_obj
+def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) -> None:
+    """Show the library as a table, or KEYS (citation keys or DOIs) in full.
+
+    \b
+    Examples:
+      citetool show
+      citetool show belousova2025embracing
+      citetool show --query taliban --json
+    """
+    from citetool import listing
+
+    lib = open_library(state)
+    entries = list(lib.entries.values())
+    if keys:
+        by_doi = {entry.doi: entry for entry in entries if entry.doi}
+        entries, missing = listing.select(entries, keys, by_doi)
+        if missing:
+            raise UnknownKeys(missing, str(lib.path))
+    if query:
+        entries = [entry for entry in entries if listing.matches(entry, lib.strings, query)]
+    if as_json:
+        data = [listing.to_json(entry, lib.strings) for entry in entries]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if keys:
+        _show_full(entries, lib)
+        return
+    rows = [listing.summarize(entry, lib.strings) for entry in entries]
+    if _stdout_is_terminal():
+        from rich.table import Table
+
+        plain = bool(os.environ.get("NO_COLOR"))
+        table = Table(header_style="" if plain else "bold")
+        table.add_column("Key", no_wrap=True)
+        table.add_column("Authors", ratio=2)
+        table.add_column("Year", no_wrap=True)
+        table.add_column("Title", ratio=4, overflow="fold")
+        table.add_column("Venue", ratio=2)
+        for row in rows:
+            table.add_row(row.key, row.authors, row.year, row.title, row.venue)
+        _console().print(table)
+        return
+    for row in rows:
+        click.echo("\t".join((row.key, row.authors, row.year, row.title, row.venue)))
+
+
+def _show_full(entries: list[Any], lib: Library) -> None:
+    from citetool import listing
+
+    for index, entry in enumerate(entries):
+        texts = listing.field_texts(entry, lib.strings)
+        if _stdout_is_terminal():
+            from rich.table import Table
+
+            table = Table(title=f"{entry.key} ({entry.entry_type})", show_header=False, title_justify="left")
+            table.add_column("field", style="bold")
+            table.add_column("value", overflow="fold")
+            for name, text in texts.items():
+                table.add_row(name, text)
+            _console().print(table)
+            continue
+        if index:
+            click.echo("")
+        click.echo(f"{entry.key}\t{entry.entry_type}")
+        width = max((len(name) for name in texts), default=0)
+        for name, text in texts.items():
+            click.echo(f"  {name.ljust(width)}  {text}")
+
+
+@cli.command(name="config")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead.")
+@click.pass_obj
+def config_command(state: State, as_json: bool) -> None:
+    """Show every setting, its value and where the value came from.
+
+    \b
+    Settings come from a flag, then an environment variable, then the
+    config file (see `citetool config` for its path), then a default.
+
+    \b
+    Example:
+      citetool config
+    """
+    settings = [config.resolve(name, state.library_flag if name == "library" else None) for name in config.SETTINGS]
+    if as_json:
+        payload = {
+            "config_file": str(config.config_path()),
+            "settings": {s.name: {"value": s.value, "source": s.source} for s in settings},
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    click.echo(f"config_file\t{config.config_path()}")
+    for setting in settings:
+        click.echo(f"{setting.name}\t{setting.value if setting.value is not None else ''}\t{setting.source}")
+
+
+def main() -> NoReturn:
+    """Entry point: run the CLI; turn anything unexpected into one line and exit 70."""
+    try:
+        cli.main(prog_name="citetool")
+    except KeyboardInterrupt:
+        click.echo("citetool: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`citetool show | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitCode.OK)
+    except Exception as exc:  # anything not a CitetoolError is a bug: one line, no traceback
+        if os.environ.get("CITETOOL_DEBUG"):
+            raise
+        click.echo(
+            f"citetool: internal error: {type(exc).__name__}: {exc} (set CITETOOL_DEBUG=1 for a traceback)",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR)
+    sys.exit(ExitCode.OK)

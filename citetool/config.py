@@ -1,0 +1,102 @@
+"""Settings and where each value came from.
+
+A setting is taken from, in order: a command-line flag, an environment
+variable, the TOML config file, a built-in default.  The config file lives in
+the platform's user config folder (``platformdirs``), or wherever
+``CITETOOL_CONFIG`` points.  :func:`resolve` returns the value together with
+its source so ``citetool config`` can explain it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from citetool.errors import ConfigError
+
+CONFIG_ENV = "CITETOOL_CONFIG"
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A user setting: its config-file key, environment variable and default."""
+
+    name: str
+    env: str
+    default: str | None
+    help: str
+
+
+#: Every setting a user may set once, as data.
+SETTINGS: dict[str, SettingSpec] = {
+    spec.name: spec
+    for spec in (
+        SettingSpec("library", "CITETOOL_LIBRARY", "library.bib", "the BibTeX library file"),
+        SettingSpec("mailto", "CITETOOL_MAILTO", None, "e-mail for Crossref's polite pool"),
+        SettingSpec("style", "CITETOOL_STYLE", "apa", "default CSL style for html/text export"),
+        SettingSpec("crossref_url", "CITETOOL_CROSSREF_URL", "https://api.crossref.org", "Crossref API base URL"),
+        SettingSpec("doi_url", "CITETOOL_DOI_URL", "https://doi.org", "doi.org base URL for content negotiation"),
+        SettingSpec("cache_dir", "CITETOOL_CACHE_DIR", None, "folder for cached Crossref responses"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A resolved setting and where its value came from."""
+
+    name: str
+    value: str | None
+    source: str
+
+
+def config_path() -> Path:
+    """The config file: ``$CITETOOL_CONFIG`` or ``<user config dir>/citetool/config.toml``."""
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_config_path
+
+    return user_config_path("citetool") / "config.toml"
+
+
+@lru_cache(maxsize=4)
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc}); fix or delete the file") from exc
+    for key, value in data.items():
+        if key not in SETTINGS:
+            known = ", ".join(SETTINGS)
+            raise ConfigError(f"{path}: unknown setting '{key}' (known: {known})")
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: setting '{key}' must be a string, not {type(value).__name__}")
+    return data
+
+
+def resolve(name: str, flag: str | None = None) -> Setting:
+    """The value of setting ``name``: flag > environment > config file > default."""
+    spec = SETTINGS[name]
+    if flag is not None:
+        return Setting(name, flag, "command-line option")
+    from_env = os.environ.get(spec.env)
+    if from_env:
+        return Setting(name, from_env, f"environment variable {spec.env}")
+    path = config_path()
+    from_file = _read_config(path).get(name)
+    if from_file is not None:
+        return Setting(name, str(from_file), f"config file {path}")
+    return Setting(name, spec.default, "default")

@@ -1,0 +1,67 @@
+"""DOI recognition and normalisation.
+
+People paste DOIs in many shapes: bare, with a ``doi:`` prefix, as
+``https://doi.org/...`` or ``http://dx.doi.org/...`` links, percent-encoded,
+with surrounding whitespace or the full stop of the sentence they came from.
+:func:`normalize` turns each into one canonical form: the bare DOI in lower
+case (DOIs are case-insensitive).  ``normalize(normalize(x)) == normalize(x)``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote
+
+from citetool.errors import UsageError
+
+_PREFIX = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/|urn:doi:)", re.IGNORECASE)
+_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_TRAILING = ".,;:'\""
+_PAIRS = {")": "(", "]": "[", ">": "<", "}": "{"}
+
+
+def _strip_trailing(text: str) -> str:
+    """Drop sentence punctuation and closers that have no opener in the DOI."""
+    while text:
+        last = text[-1]
+        if last in _TRAILING or (last in _PAIRS and text.count(last) > text.count(_PAIRS[last])):
+            text = text[:-1]
+        else:
+            break
+    return text
+
+
+def parse(text: str) -> str | None:
+    """Return the canonical DOI in ``text``, or None if it is not a DOI."""
+    candidate = text.strip()
+    for _ in range(3):  # a prefix inside a percent-encoded link needs a second pass
+        candidate = _PREFIX.sub("", candidate).strip()
+        if _PERCENT.search(candidate):
+            candidate = unquote(candidate)
+        else:
+            break
+    candidate = _strip_trailing(candidate.strip()).lower()
+    if not _SHAPE.match(candidate):
+        return None
+    return candidate
+
+
+def normalize(text: str) -> str:
+    """Return the canonical DOI, or raise :class:`UsageError` naming the input."""
+    doi = parse(text)
+    if doi is None:
+        raise UsageError(f"not a DOI: {text.strip()!r} (expected something like 10.1177/23477970251383994)")
+    return doi
+
+
+def url_path(doi: str) -> str:
+    """The DOI encoded for one URL path segment, so ``#``, ``?`` and ``;`` survive."""
+    return quote(doi, safe="")
+
+
+def from_url(url: str) -> str | None:
+    """The DOI that a doi.org link points at, if ``url`` is one."""
+    if not re.match(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/", url.strip(), re.IGNORECASE):
+        return None
+    return parse(url)

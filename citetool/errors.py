@@ -1,0 +1,83 @@
+"""The one exception tree of citetool and the exit codes it maps to.
+
+Every failure a user can cause is a :class:`CitetoolError`.  Each subclass
+carries its exit code, so the mapping from failure to exit status lives here
+and nowhere else; the CLI only prints ``str(error)`` on one line and exits
+with ``error.exit_code``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit statuses, documented in the README."""
+
+    OK = 0
+    FAILURE = 1  # unknown key, missing library, missing cited keys
+    USAGE = 2  # bad arguments (click's own usage errors use 2 too)
+    LIBRARY_INVALID = 3  # the library does not parse cleanly; nothing written
+    NETWORK = 4  # Crossref unreachable, timed out, or answered garbage
+    NOT_FOUND = 5  # a DOI is registered nowhere we asked
+    CONFIG = 6  # the config file is not valid TOML or has bad values
+    WRITE_FAILED = 7  # the library could not be written (disk full, permissions)
+
+
+class CitetoolError(Exception):
+    """Base class: a failure with a one-line message meant for the user."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+
+class UsageError(CitetoolError):
+    """An argument is malformed (a string that is no DOI, a bad key)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class LibraryMissing(CitetoolError):
+    """The library file does not exist."""
+
+
+class UnknownKeys(CitetoolError):
+    """One or more citation keys are not in the library."""
+
+    def __init__(self, keys: list[str], source: str = "the library") -> None:
+        self.keys = keys
+        shown = ", ".join(keys)
+        super().__init__(f"not in {source}: {shown}")
+
+
+class LibraryInvalid(CitetoolError):
+    """The library cannot be read, or did not parse cleanly and so is not written."""
+
+    exit_code = ExitCode.LIBRARY_INVALID
+
+
+class ConfigError(CitetoolError):
+    """The config file is broken."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class WriteFailed(CitetoolError):
+    """Writing a file failed; the previous version is intact."""
+
+    exit_code = ExitCode.WRITE_FAILED
+
+
+class LookupFailed(CitetoolError):
+    """A Crossref or doi.org lookup failed for a reason other than "not found"."""
+
+    exit_code = ExitCode.NETWORK
+
+
+class DOINotFound(CitetoolError):
+    """Neither Crossref nor doi.org knows the DOI."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, doi: str) -> None:
+        self.doi = doi
+        super().__init__(f"{doi}: not found on Crossref or doi.org")

@@ -1,0 +1,76 @@
+"""LaTeX text in and out: the only module that imports pylatexenc.
+
+* :func:`to_text` reads a BibTeX field as a person would (``{\\"o}`` -> ö,
+  ``\\&`` -> &, ``\\textit{x}`` -> x).  Most fields hold no LaTeX at all, so a
+  cheap check skips the (slow) LaTeX parser for them.
+* :func:`escape` makes plain Unicode text safe inside a braced BibTeX value,
+  keeping non-ASCII characters as they are (the library is UTF-8).
+* :func:`to_ascii` turns Unicode into pure-ASCII LaTeX for classic BibTeX.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+#: Characters that are special to LaTeX and how :func:`escape` writes them.
+SPECIALS: dict[str, str] = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+_SPECIAL_RE = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
+_NEEDS_PARSER = re.compile(r"[\\{}~$%]")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _decoder() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+    )
+
+
+def to_text(value: str) -> str:
+    """Plain Unicode text of a LaTeX field value, whitespace collapsed."""
+    if _NEEDS_PARSER.search(value):
+        try:
+            value = str(_decoder().latex_to_text(value))
+        except Exception:  # pylatexenc raises on exotic input; show the source instead
+            value = value.replace("{", "").replace("}", "")
+        value = value.replace("\xa0", " ")
+    if "--" in value:
+        value = value.replace("---", "\u2014").replace("--", "\u2013")
+    return _SPACES.sub(" ", value).strip()
+
+
+def escape(text: str) -> str:
+    """Escape LaTeX specials in plain text; Unicode characters are kept."""
+    return _SPECIAL_RE.sub(lambda match: SPECIALS[match.group()], text)
+
+
+def to_ascii(text: str) -> tuple[str, list[str]]:
+    """Pure-ASCII LaTeX for ``text`` (already LaTeX) and the characters with no LaTeX form."""
+    if text.isascii():
+        return text, []
+    encoded = str(_encoder().unicode_to_latex(text))
+    missing = sorted({char for char in encoded if not char.isascii()})
+    return encoded, missing

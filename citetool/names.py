@@ -1,0 +1,159 @@
+"""BibTeX name lists: ``Family, Given and Given Family and {Organisation}``.
+
+Follows BibTeX's rules: names are separated by ``and`` at brace depth 0; a
+name is ``First von Last``, ``von Last, First`` or ``von Last, Jr, First``;
+a name wrapped whole in braces is a literal (an organisation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citetool.latex import to_text
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Name:
+    """One person or organisation, each part still LaTeX source."""
+
+    family: str
+    given: str = ""
+    particle: str = ""
+    suffix: str = ""
+    literal: bool = False
+
+    @property
+    def family_text(self) -> str:
+        return to_text(f"{self.particle} {self.family}" if self.particle else self.family)
+
+    @property
+    def given_text(self) -> str:
+        return to_text(self.given)
+
+    def display(self) -> str:
+        """``Given Family`` (or the organisation) as plain text."""
+        if self.literal or not self.given:
+            return self.family_text
+        suffix = f", {to_text(self.suffix)}" if self.suffix else ""
+        return f"{self.given_text} {self.family_text}{suffix}"
+
+    def inverted(self) -> str:
+        """``Family, Suffix, Given`` as plain text (RIS and similar)."""
+        parts = [self.family_text]
+        if self.suffix:
+            parts.append(to_text(self.suffix))
+        if self.given:
+            parts.append(self.given_text)
+        return ", ".join(parts)
+
+
+def _split_top(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split at matches of ``separator`` that lie at brace depth 0."""
+    pieces: list[str] = []
+    depth, start = 0, 0
+    pos = 0
+    while pos < len(text):
+        char = text[pos]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0:
+            match = separator.match(text, pos)
+            if match and match.end() > pos:
+                pieces.append(text[start:pos])
+                start = pos = match.end()
+                continue
+        pos += 1
+    pieces.append(text[start:])
+    return [piece.strip() for piece in pieces]
+
+
+_COMMA = re.compile(r",")
+_SPACE = re.compile(r"\s+")
+
+
+def _is_lower(word: str) -> bool:
+    """BibTeX's von test: the first letter at brace depth 0 is lower case."""
+    depth = 0
+    for char in word:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char.isalpha() and depth == 0:
+            return char.islower()
+    return False
+
+
+def _wrapped_whole(text: str) -> bool:
+    """True for ``{...}`` where the first brace closes at the very end."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for pos, char in enumerate(text):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return pos == len(text) - 1
+    return False
+
+
+def parse_name(text: str) -> Name:
+    """Parse one BibTeX name."""
+    text = text.strip().rstrip(",")
+    if _wrapped_whole(text):
+        return Name(family=text[1:-1].strip(), literal=True)
+    parts = _split_top(text, _COMMA)
+    if len(parts) == 1:
+        words = [word for word in _split_top(parts[0], _SPACE) if word]
+        if not words:
+            return Name(family="")
+        if len(words) == 1:
+            return Name(family=words[0])
+        last = words[-1]
+        head = words[:-1]
+        first_von = next((index for index, word in enumerate(head) if _is_lower(word)), len(head))
+        given = " ".join(head[:first_von])
+        particle = " ".join(head[first_von:])
+        if not given and particle:  # "von Last" with no first name
+            return Name(family=last, particle=particle)
+        return Name(family=last, given=given, particle=particle)
+    von_last = [word for word in _split_top(parts[0], _SPACE) if word]
+    first_last = next((index for index, word in enumerate(von_last[:-1]) if not _is_lower(word)), None)
+    particle_words: list[str] = []
+    while len(von_last) > 1 and _is_lower(von_last[0]) and first_last != 0:
+        particle_words.append(von_last.pop(0))
+    family = " ".join(von_last)
+    if len(parts) == 2:
+        return Name(family=family, given=parts[1], particle=" ".join(particle_words))
+    return Name(family=family, given=parts[2], particle=" ".join(particle_words), suffix=parts[1])
+
+
+def parse_names(text: str) -> list[Name]:
+    """Parse a BibTeX ``author`` or ``editor`` field into names."""
+    if not text.strip():
+        return []
+    return [parse_name(piece) for piece in _split_top(text, _AND) if piece]
+
+
+def format_name(name: Name) -> str:
+    """A name written back as BibTeX: ``von Family, Jr., Given`` or ``{Organisation}``."""
+    if name.literal:
+        return "{" + name.family + "}"
+    family = f"{name.particle} {name.family}" if name.particle else name.family
+    if name.suffix:
+        return f"{family}, {name.suffix}, {name.given}"
+    return f"{family}, {name.given}" if name.given else family
+
+
+def short_authors(names: list[Name], limit: int = 2) -> str:
+    """``Family`` / ``Family and Family`` / ``Family et al.`` for tables."""
+    families = [name.family_text for name in names]
+    if not families:
+        return ""
+    if len(families) <= limit:
+        return " and ".join(families)
+    return f"{families[0]} et al."

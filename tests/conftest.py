@@ -1,0 +1,77 @@
+"""Shared fixtures: an isolated environment per test and the real-world corpora.
+
+Every test runs with its own config file and cache folder and with the
+Crossref and doi.org URLs pointing at a closed loopback port, so no test can
+reach anything but 127.0.0.1 by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from citetool.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+SEEDS = SHARED / "seeds"
+REQUIRE_TOOLS = bool(os.environ.get("CITETOOL_REQUIRE_TOOLS"))
+CLOSED_PORT_URL = "http://127.0.0.1:9"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip when ``condition`` is false, unless CI demands the tools be present."""
+    if condition:
+        return
+    if REQUIRE_TOOLS:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def need_corpora() -> Path:
+    need(CORPORA.is_dir(), f"the real-world corpora are not at {CORPORA}")
+    return CORPORA
+
+
+def need_programs(*names: str) -> None:
+    missing = [name for name in names if shutil.which(name) is None]
+    need(not missing, f"programs not installed: {', '.join(missing)}")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in list(os.environ):
+        if name.startswith("CITETOOL_") and name != "CITETOOL_REQUIRE_TOOLS":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CITETOOL_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("CITETOOL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CITETOOL_CROSSREF_URL", CLOSED_PORT_URL)
+    monkeypatch.setenv("CITETOOL_DOI_URL", CLOSED_PORT_URL)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    from citetool import config
+
+    config._read_config.cache_clear()
+    yield
+    config._read_config.cache_clear()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding a copy of the seeded library, made the current directory."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    shutil.copy(REPO / "library.bib", folder / "library.bib")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    """Run citetool in-process with stdout and stderr kept apart."""
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)

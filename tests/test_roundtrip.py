@@ -1,0 +1,138 @@
+"""The library file is the user's: unchanged bytes stay unchanged, real-world files included."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from citetool import library
+from citetool.errors import LibraryInvalid
+
+from .conftest import CORPORA, need_corpora
+
+#: Files in the corpora that citetool refuses to write, and why (the README lists these kinds).
+REFUSED_KINDS = (
+    "not valid UTF-8",
+    "duplicate key",
+    "field '",
+    "@string value",
+    "unbalanced",
+    "syntax error",
+    "missing a comma",
+    "Expected",
+    "does not end where it should",
+)
+
+
+def _corpus_files() -> list[Path]:
+    if not CORPORA.is_dir():
+        return []
+    return sorted(CORPORA.rglob("*.bib"))
+
+
+def test_corpora_are_present() -> None:
+    files = need_corpora().rglob("*.bib")
+    assert sum(1 for _ in files) > 300
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: str(p.relative_to(CORPORA)))
+def test_every_corpus_file_round_trips_or_is_refused(path: Path, tmp_path: Path) -> None:
+    data = path.read_bytes()
+    lib = library.parse_bytes(path, data)
+    fatal = [problem for problem in lib.problems if problem.fatal]
+    if fatal:
+        with pytest.raises(LibraryInvalid) as refused:
+            lib.check_writable()
+        message = str(refused.value)
+        assert message.startswith(f"{path}:{fatal[0].line}: ")
+        assert "fix the file" in message
+        assert any(kind in message for kind in REFUSED_KINDS), message
+        return
+    assert lib.to_bytes() == data
+    # Loading and saving through the real edit path writes the very same bytes.
+    copy = tmp_path / path.name
+    copy.write_bytes(data)
+    library.edit(copy, lambda lib: (lib.text, None))
+    assert copy.read_bytes() == data
+
+
+@pytest.mark.corpora
+def test_most_corpus_files_are_writable() -> None:
+    files = [path for path in need_corpora().rglob("*.bib")]
+    refused = [path for path in files if any(p.fatal for p in library.parse_bytes(path, path.read_bytes()).problems)]
+    assert len(refused) <= 25, [str(path) for path in refused]
+
+
+def _replace_first_entry(path: Path, tmp_path: Path) -> tuple[bytes, bytes, str]:
+    data = path.read_bytes()
+    copy = tmp_path / path.name
+    copy.write_bytes(data)
+    lib = library.load(copy)
+    key = next(iter(lib.entries))
+    new_source = f"@misc{{{key},\n  title = {{Replaced}},\n}}"
+    library.edit(copy, lambda lib: (lib.replaced(key, new_source), None))
+    return data, copy.read_bytes(), key
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize(
+    "name",
+    [
+        "large/biber-etc-tugboat.bib",
+        "large/contextlab-cdl.bib",
+        "tricky-bib/bibtexparser-v1-testdata/article_start_with_bom.bib",
+        "tricky-bib/bibtex-tidy/better-bibtex/Better_BibTeX.001.bib",
+    ],
+)
+def test_changing_one_entry_rewrites_only_its_bytes(name: str, tmp_path: Path) -> None:
+    path = need_corpora() / name
+    before, after, key = _replace_first_entry(path, tmp_path)
+    lib = library.parse_bytes(path, before)
+    block = lib.block_of(key)
+    prefix = (library.BOM if lib.bom else "") + lib.text[: block.start]
+    suffix = lib.text[block.end :]
+    newline = lib.newline
+    expected = prefix + f"@misc{{{key},{newline}  title = {{Replaced}},{newline}}}" + suffix
+    assert after == expected.encode("utf-8")
+    assert after.startswith(prefix.encode("utf-8")) and after.endswith(suffix.encode("utf-8"))
+
+
+def test_appending_keeps_bom_crlf_and_every_old_byte(tmp_path: Path) -> None:
+    path = tmp_path / "lib.bib"
+    original = '\ufeff% my notes\r\n@string{ j = "J. Foo" }\r\n\r\n@article{a,\r\n\tauthor="A",journal=j}'.encode()
+    path.write_bytes(original)
+    library.edit(path, lambda lib: (lib.appended("@misc{b,\n  title = {B},\n}\n"), None))
+    assert path.read_bytes() == original + b"\r\n\r\n@misc{b,\r\n  title = {B},\r\n}\r\n"
+
+
+def test_file_mode_is_kept_on_write(tmp_path: Path) -> None:
+    path = tmp_path / "lib.bib"
+    path.write_text("@misc{a, title={A}}\n")
+    os.chmod(path, 0o640)
+    library.edit(path, lambda lib: (lib.appended("@misc{b, title={B}}"), None))
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "fragment"),
+    [
+        (b"@misc{a, title={A}}\n\n@misc{a, title={B}}\n", 3, "duplicate key 'a'"),
+        (b"@misc{ok, title={A}}\n@article{bad,\n  title = {Unclosed,\n  year = 2020\n}\n", 2, "in entry 'bad'"),
+        (b"@misc{a, title={A}}\n@misc{b, title={Caf\xe9}}\n", 2, "not valid UTF-8"),
+        (b"@misc{a,\n  url = {x}\n  note = {y}\n}\n", 2, "a comma may be missing"),
+    ],
+)
+def test_a_library_that_does_not_parse_cleanly_is_never_written(
+    tmp_path: Path, content: bytes, line: int, fragment: str
+) -> None:
+    path = tmp_path / "lib.bib"
+    path.write_bytes(content)
+    with pytest.raises(LibraryInvalid) as refused:
+        library.edit(path, lambda lib: (lib.appended("@misc{new, title={N}}"), None))
+    assert str(refused.value).startswith(f"{path}:{line}: ")
+    assert fragment in str(refused.value)
+    assert path.read_bytes() == content
