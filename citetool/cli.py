@@ -8,9 +8,11 @@ the one place where that happens.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -18,7 +20,7 @@ from typing import Any, NoReturn
 import click
 
 from citetool import __version__, config
-from citetool.errors import CitetoolError, ExitCode, UnknownKeys
+from citetool.errors import CitetoolError, ExitCode, PartialFailure, UnknownKeys, UsageError
 from citetool.library import Library
 
 INTERNAL_ERROR = 70
@@ -197,6 +199,121 @@ def _show_full(entries: list[Any], lib: Library) -> None:
         width = max((len(name) for name in texts), default=0)
         for name, text in texts.items():
             click.echo(f"  {name.ljust(width)}  {text}")
+
+
+def _read_dois(arguments: tuple[str, ...]) -> list[str]:
+    from citetool import doi as doi_module
+
+    raw: list[str] = []
+    for argument in arguments:
+        if argument == "-":
+            raw.extend(line for line in sys.stdin.read().splitlines() if line.strip())
+        else:
+            raw.append(argument)
+    if not raw:
+        raise UsageError("no DOI given; pass DOIs as arguments or - to read them from stdin")
+    return [doi_module.normalize(item) for item in raw]
+
+
+@cli.command()
+@click.argument("dois", nargs=-1, metavar="DOI...")
+@click.option("--key", metavar="KEY", help="Use KEY as the citation key (one DOI only).")
+@click.option("--dry-run", is_flag=True, help="Print the BibTeX that would be added; write nothing.")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool (faster, more concurrent).")
+@click.option("--offline", is_flag=True, help="Use only cached records; never touch the network.")
+@click.option("--refresh", is_flag=True, help="Ignore cached records and fetch again.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait for one answer."
+)
+@click.option(
+    "--retries", type=click.IntRange(min=0, max=10), default=4, show_default=True, help="Retries of a failed lookup."
+)
+@click.pass_obj
+def add(
+    state: State,
+    dois: tuple[str, ...],
+    key: str | None,
+    dry_run: bool,
+    mailto: str | None,
+    offline: bool,
+    refresh: bool,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Look DOIs up on Crossref and append their entries to the library.
+
+    DOIs may be bare, doi:-prefixed, doi.org links or percent-encoded; `-`
+    reads them from stdin, one per line.  Prints the key of each entry
+    (new or already present) on stdout.
+
+    \b
+    Examples:
+      citetool add 10.1177/23477970251383994
+      citetool add https://doi.org/10.1038/srep16696 --key tosatto2015
+      cat dois.txt | citetool add -
+    """
+    from citetool import adding
+
+    normalized = _read_dois(dois)
+    mail = config.resolve("mailto", mailto).value
+    if not mail and not offline:
+        info(
+            "tip: set an e-mail (--mailto, CITETOOL_MAILTO or `mailto` in the config file) "
+            "for Crossref's faster polite pool"
+        )
+    client = _client(mail, offline=offline, refresh=refresh, timeout=timeout)
+    client.max_attempts = retries + 1
+    path = state.library_path
+    with _progress(len(normalized)) as advance:
+        report = adding.add_dois(path, normalized, client, key=key, dry_run=dry_run, progress=advance)
+    for outcome in report.outcomes:
+        if outcome.status == "added" and outcome.entry is not None:
+            if dry_run:
+                from citetool.bibsource import entry_source
+
+                click.echo(entry_source(outcome.entry) + "\n")
+            else:
+                click.echo(outcome.key)
+                info(f"added {outcome.key} ({outcome.doi}) to {path}")
+        elif outcome.status == "existing":
+            if not dry_run:
+                click.echo(outcome.key)
+            info(f"{outcome.doi} is already in {path} as {outcome.key}; not added again")
+        elif outcome.error is not None and len(report.outcomes) > 1:
+            click.echo(f"citetool: error: {outcome.error}", err=True)
+    if len(report.failures) == 1 and len(report.outcomes) == 1:
+        raise report.failures[0]
+    if report.failures:
+        raise PartialFailure(report.failures, len(report.outcomes))
+
+
+def _client(mailto: str | None, offline: bool = False, refresh: bool = False, timeout: float = 10.0) -> Any:
+    from citetool.cache import Cache, default_dir
+    from citetool.crossref import Client
+
+    cache_dir = config.resolve("cache_dir").value
+    return Client(
+        crossref_url=config.resolve("crossref_url").value or "https://api.crossref.org",
+        doi_url=config.resolve("doi_url").value or "https://doi.org",
+        mailto=mailto,
+        cache=Cache(Path(cache_dir) if cache_dir else default_dir()),
+        timeout=timeout,
+        offline=offline,
+        refresh=refresh,
+    )
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
+    """A rich progress bar on stderr when stderr is a terminal and there is more than one DOI."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("looking up DOIs", total=total)
+        yield lambda _doi: bar.advance(task)
 
 
 @cli.command(name="config")

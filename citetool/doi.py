@@ -19,10 +19,13 @@ _SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _TRAILING = ".,;:'\""
 _PAIRS = {")": "(", "]": "[", ">": "<", "}": "{"}
+_OPENERS = {opener: closer for closer, opener in _PAIRS.items()}
 
 
 def _strip_trailing(text: str) -> str:
-    """Drop sentence punctuation and closers that have no opener in the DOI."""
+    """Drop sentence punctuation, and brackets or quotes that have no partner in the DOI."""
+    while text and (text[0] in "'\"" or (text[0] in _OPENERS and text.count(text[0]) > text.count(_OPENERS[text[0]]))):
+        text = text[1:]
     while text:
         last = text[-1]
         if last in _TRAILING or (last in _PAIRS and text.count(last) > text.count(_PAIRS[last])):
@@ -41,7 +44,10 @@ def parse(text: str) -> str | None:
             candidate = unquote(candidate)
         else:
             break
-    candidate = _strip_trailing(candidate.strip()).lower()
+    candidate = _strip_trailing(candidate.strip())
+    while candidate[:1] in _OPENERS and candidate.endswith(_OPENERS[candidate[:1]]):
+        candidate = _strip_trailing(candidate[1:-1])  # "(10.1234/x)." wrapped whole
+    candidate = candidate.lower()
     if not _SHAPE.match(candidate):
         return None
     return candidate

@@ -81,3 +81,19 @@ class DOINotFound(CitetoolError):
     def __init__(self, doi: str) -> None:
         self.doi = doi
         super().__init__(f"{doi}: not found on Crossref or doi.org")
+
+
+class PartialFailure(CitetoolError):
+    """Some items of a batch failed (each already reported); the rest succeeded.
+
+    The exit code is that of the most serious failure: network (4) over
+    not found (5) over anything else (1).
+    """
+
+    def __init__(self, failures: list[CitetoolError], total: int) -> None:
+        self.failures = failures
+        codes = {failure.exit_code for failure in failures}
+        self.exit_code = next(
+            (code for code in (ExitCode.NETWORK, ExitCode.NOT_FOUND) if code in codes), ExitCode.FAILURE
+        )
+        super().__init__(f"{len(failures)} of {total} failed; the others succeeded")

@@ -1,0 +1,18 @@
+"""Entries written as BibTeX source, the way citetool appends them to a library.
+
+One field per line, two-space indent, ``name = {value}``, a trailing comma
+after the last field (harmless, and it makes hand edits diff cleanly).
+"""
+
+from __future__ import annotations
+
+from citetool.model import Entry
+
+
+def entry_source(entry: Entry, indent: str = "  ") -> str:
+    """The BibTeX text of ``entry``, ending without a newline."""
+    lines = [f"@{entry.entry_type}{{{entry.key},"]
+    for name, value in entry.fields.items():
+        lines.append(f"{indent}{name} = {value.source()},")
+    lines.append("}")
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""A real HTTP server on 127.0.0.1 that replays recorded Crossref and doi.org responses.
+
+``/works/{doi}`` answers with the recorded work (or the recorded 404 body);
+``/cn/{doi}`` answers content negotiation with recorded CSL-JSON.  A test can
+queue faults per DOI (status codes with headers, slow replies, HTML, truncated
+JSON, dropped connections).  The server counts requests and the most it saw
+in flight at once.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+DATA = Path(__file__).resolve().parent / "data" / "crossref"
+NOT_FOUND_BODY = (DATA / "errors" / "10.1371_notarealdoi.error.txt").read_bytes()
+
+
+@dataclass
+class Reply:
+    """One scripted answer."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering
+
+
+def recorded_works() -> dict[str, bytes]:
+    """Every recorded work as a ``/works/{doi}`` body, keyed by lower-case DOI."""
+    works: dict[str, bytes] = {}
+    for path in sorted((DATA / "works").glob("*.json")):
+        body = path.read_bytes()
+        works[json.loads(body)["message"]["DOI"].lower()] = body
+    for path in sorted((DATA / "items").glob("*.json")):
+        item = json.loads(path.read_bytes())
+        envelope = {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": item}
+        works[item["DOI"].lower()] = json.dumps(envelope).encode("utf-8")
+    return works
+
+
+class ReplayServer:
+    """Start with ``with ReplayServer() as server:``; ``server.url`` is the base URL."""
+
+    def __init__(self, works: dict[str, bytes] | None = None, delay: float = 0.0) -> None:
+        self.works = recorded_works() if works is None else works
+        self.csl: dict[str, bytes] = {}
+        self.delay = delay
+        self.script: dict[str, list[Reply]] = {}
+        self.requests: list[tuple[str, dict[str, str], float]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                    server.requests.append((self.path, dict(self.headers), time.monotonic()))
+                try:
+                    server._answer(self)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # a client that gave up (timeout) is part of the script, not an error
+
+        self._httpd = Server(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def queue(self, doi: str, *replies: Reply) -> None:
+        self.script.setdefault(doi.lower(), []).extend(replies)
+
+    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+        path = handler.path.split("?", 1)[0]
+        kind, _, raw_doi = path.lstrip("/").partition("/")
+        doi = unquote(raw_doi).lower()
+        with self._lock:
+            queued = self.script.get(doi)
+            reply = queued.pop(0) if queued else None
+        if reply is None:
+            if kind == "works" and doi in self.works:
+                reply = Reply(body=self.works[doi])
+            elif kind == "cn" and doi in self.csl:
+                reply = Reply(body=self.csl[doi], content_type="application/vnd.citationstyles.csl+json")
+            else:
+                reply = Reply(404, NOT_FOUND_BODY, "text/plain")
+        time.sleep(max(self.delay, reply.delay))
+        if reply.drop:
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            handler.connection.close()
+            handler.close_connection = True
+            return
+        handler.send_response(reply.status)
+        handler.send_header("Content-Type", reply.content_type)
+        handler.send_header("Content-Length", str(len(reply.body)))
+        handler.send_header("x-rate-limit-limit", "10")
+        handler.send_header("x-rate-limit-interval", "1s")
+        handler.send_header("x-concurrency-limit", "3")
+        for name, value in reply.headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(reply.body)
+
+    def __enter__(self) -> ReplayServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()

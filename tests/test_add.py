@@ -1,0 +1,243 @@
+"""`citetool add` over real HTTP against a loopback replay of recorded Crossref responses."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from citetool import crossref_entry
+from citetool.bibsource import entry_source
+
+from .conftest import DATA, REPO, run
+from .replay import ReplayServer, Reply, recorded_works
+
+GOLDEN = DATA / "golden"
+SEED_BYTES = (REPO / "library.bib").read_bytes()
+
+
+def _golden_name(doi: str) -> str:
+    return "".join(char if char.isalnum() or char in ".-" else "_" for char in doi)
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    with ReplayServer() as replay:
+        monkeypatch.setenv("CITETOOL_CROSSREF_URL", replay.url)
+        monkeypatch.setenv("CITETOOL_DOI_URL", replay.url + "/cn")
+        yield replay
+
+
+def _library(workdir: Path) -> str:
+    return (workdir / "library.bib").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("doi", sorted(recorded_works()))
+def test_each_recorded_work_is_appended_as_its_golden_entry(doi: str, workdir: Path, server: ReplayServer) -> None:
+    golden = (GOLDEN / f"{_golden_name(doi)}.bib").read_text(encoding="utf-8")
+    result = run("add", doi)
+    key = re.match(r"@\w+\{([^,]+),", golden).group(1)  # type: ignore[union-attr]
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == key + "\n"
+    assert result.stderr.endswith(f"citetool: added {key} ({doi}) to library.bib\n")
+    assert (workdir / "library.bib").read_bytes() == SEED_BYTES + b"\n" + golden.encode("utf-8")
+
+
+@pytest.mark.parametrize("doi", sorted(recorded_works()))
+def test_every_entry_reads_back_with_the_same_values(doi: str) -> None:
+    record = json.loads(recorded_works()[doi])["message"]
+    entry = crossref_entry.to_entry(record, doi)
+    parsed = bibtexparser.parse_string(entry_source(entry))
+    assert parsed.failed_blocks == []
+    (read,) = parsed.entries
+    assert read.key == entry.key
+    assert {field.key: field.value for field in read.fields} == {
+        name: value.source() if name == "month" else value.resolve({}) for name, value in entry.fields.items()
+    }
+
+
+def test_every_crossref_type_is_mapped() -> None:
+    types = json.loads((DATA / "crossref" / "types.200.json").read_text())["message"]["items"]
+    assert len(types) == 30
+    standard = {"article", "book", "incollection", "inproceedings", "phdthesis", "techreport", "misc", "proceedings"}
+    for item in types:
+        assert crossref_entry.ENTRY_TYPES[item["id"]] in standard, item["id"]
+
+
+def test_doi_forms_and_user_agent(workdir: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CITETOOL_MAILTO", "someone@example.org")
+    result = run("add", "doi:10.1038/SREP16696.", "https://doi.org/10.1016%2Fs1532-0464(03)00128-x")
+    assert result.stdout == "tosatto2015single\ntable2003contents\n"
+    paths = [path for path, _headers, _when in server.requests]
+    assert paths == ["/works/10.1038%2Fsrep16696", "/works/10.1016%2Fs1532-0464%2803%2900128-x"] or sorted(
+        paths
+    ) == sorted(["/works/10.1038%2Fsrep16696", "/works/10.1016%2Fs1532-0464%2803%2900128-x"])
+    agent = server.requests[0][1]["User-Agent"]
+    assert "citetool/" in agent and "mailto:someone@example.org" in agent
+
+
+def test_without_mailto_a_tip_says_how_to_set_it_once(workdir: Path, server: ReplayServer) -> None:
+    result = run("add", "10.1038/srep16696", "10.2172/1763563")
+    assert result.stderr.count("CITETOOL_MAILTO") == 1
+
+
+def test_stdin_dash_reads_one_doi_per_line(workdir: Path, server: ReplayServer) -> None:
+    result = run("add", "-", input="10.1038/srep16696\n\n  https://doi.org/10.2172/1763563  \n")
+    assert result.stdout == "tosatto2015single\nsholander2020application\n"
+
+
+def test_not_a_doi_exits_2_and_fetches_nothing(workdir: Path, server: ReplayServer) -> None:
+    result = run("add", "10.1038/srep16696", "not-a-doi")
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "citetool: error: not a DOI: 'not-a-doi' (expected something like 10.1177/23477970251383994)\n"
+    )
+    assert server.requests == []
+    assert (workdir / "library.bib").read_bytes() == SEED_BYTES
+
+
+def test_a_doi_already_in_the_library_needs_no_network(workdir: Path) -> None:
+    # CITETOOL_CROSSREF_URL points at a closed port: any request would fail.
+    result = run("add", "HTTPS://DOI.ORG/10.1177/23477970251383994")
+    assert result.exit_code == 0
+    assert result.stdout == "belousova2025embracing\n"
+    assert "already in library.bib as belousova2025embracing" in result.stderr
+    assert (workdir / "library.bib").read_bytes() == SEED_BYTES
+
+
+def test_doi_found_only_as_a_doi_org_url_counts_as_present(tmp_path: Path) -> None:
+    path = tmp_path / "l.bib"
+    path.write_text("@misc{mine, title = {T}, url = {https://doi.org/10.1038/SREP16696}}\n")
+    result = run("-l", str(path), "add", "10.1038/srep16696")
+    assert result.stdout == "mine\n"
+
+
+def test_crossref_404_falls_back_to_doi_org_content_negotiation(workdir: Path, server: ReplayServer) -> None:
+    doi = "10.1126/science.169.3946.635"
+    server.csl[doi] = (DATA / "crossref" / "content-negotiation" / f"{_golden_name(doi)}.citeproc.json").read_bytes()
+    result = run("add", doi)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "frank1970structure\n"
+    golden = (GOLDEN / f"{_golden_name(doi)}.bib").read_bytes()
+    assert (workdir / "library.bib").read_bytes() == SEED_BYTES + b"\n" + golden
+    assert [path for path, _h, _t in server.requests] == [
+        "/works/10.1126%2Fscience.169.3946.635",
+        f"/cn/{doi.replace('/', '%2F')}",
+    ]
+    assert server.requests[1][1]["Accept"] == "application/vnd.citationstyles.csl+json"
+
+
+def test_not_found_anywhere_exits_5_and_the_rest_is_still_added(workdir: Path, server: ReplayServer) -> None:
+    result = run("add", "10.1371/notarealdoi", "10.1038/srep16696")
+    assert result.exit_code == 5
+    assert result.stdout == "tosatto2015single\n"
+    assert "citetool: error: 10.1371/notarealdoi: not found on Crossref or doi.org\n" in result.stderr
+    assert result.stderr.endswith("citetool: error: 1 of 2 failed; the others succeeded\n")
+    assert "@article{tosatto2015single," in _library(workdir)
+
+
+def test_429_with_retry_after_is_honoured(workdir: Path, server: ReplayServer) -> None:
+    server.queue("10.1038/srep16696", Reply(429, b'{"status":"error"}', headers={"Retry-After": "1"}))
+    result = run("add", "10.1038/srep16696")
+    assert result.exit_code == 0, result.stderr
+    (first, second) = [when for _p, _h, when in server.requests]
+    assert second - first >= 0.95
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Reply(500, b"oops", "text/plain"),
+        Reply(503, b"busy", "text/plain"),
+        Reply(drop=True),
+        Reply(delay=1.5),
+    ],
+    ids=["500", "503", "dropped", "slow"],
+)
+def test_transient_faults_are_retried(fault: Reply, workdir: Path, server: ReplayServer) -> None:
+    server.queue("10.1038/srep16696", fault)
+    result = run("add", "--timeout", "0.5", "10.1038/srep16696")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "tosatto2015single\n"
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (Reply(500, b"oops", "text/plain"), "10.1038/srep16696: the server kept failing (HTTP 500)"),
+        (Reply(drop=True), "10.1038/srep16696: the connection was dropped"),
+        (Reply(delay=1.0), "10.1038/srep16696: no answer within 0.3 s (timed out)"),
+        (Reply(200, b"<html><body>Maintenance</body></html>", "text/html"), "answered with a web page, not JSON"),
+        (Reply(200, recorded_works()["10.1038/srep16696"][:300]), "broken (truncated or invalid) JSON body"),
+        (Reply(400, b'{"status":"failed","message":[{"message":"bad"}]}'), "refused the request (HTTP 400)"),
+    ],
+    ids=["500", "dropped", "timeout", "html", "truncated", "400"],
+)
+def test_persistent_faults_give_one_line_and_leave_the_library_alone(
+    fault: Reply, message: str, workdir: Path, server: ReplayServer
+) -> None:
+    server.queue("10.1038/srep16696", fault, fault)
+    result = run("add", "--timeout", "0.3", "--retries", "1", "10.1038/srep16696")
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (workdir / "library.bib").read_bytes() == SEED_BYTES
+
+
+def test_connection_refused_is_a_network_error(workdir: Path) -> None:
+    result = run("add", "--retries", "0", "10.1038/srep16696")
+    assert result.exit_code == 4
+    assert "10.1038/srep16696: cannot connect" in result.stderr
+    assert (workdir / "library.bib").read_bytes() == SEED_BYTES
+
+
+def test_cache_allows_offline_add_and_refresh_skips_it(workdir: Path, tmp_path: Path, server: ReplayServer) -> None:
+    assert run("-l", str(tmp_path / "first.bib"), "add", "10.1038/srep16696").exit_code == 0
+    assert len(server.requests) == 1
+    second = tmp_path / "second.bib"
+    result = run("-l", str(second), "add", "--offline", "10.1038/srep16696")
+    assert result.exit_code == 0 and len(server.requests) == 1
+    assert second.read_text() == (GOLDEN / "10.1038_srep16696.bib").read_text()
+    cached = next(Path(os.environ["CITETOOL_CACHE_DIR"]).rglob("*.json"))
+    assert cached.stat().st_mode & 0o777 == 0o600
+    run("-l", str(tmp_path / "third.bib"), "add", "--refresh", "10.1038/srep16696")
+    assert len(server.requests) == 2
+    missing = run("add", "--offline", "10.2172/1763563")
+    assert missing.exit_code == 4 and "not in the cache and --offline" in missing.stderr
+
+
+def test_dry_run_prints_bibtex_and_writes_nothing(workdir: Path, server: ReplayServer) -> None:
+    result = run("add", "--dry-run", "10.1038/srep16696")
+    assert result.stdout == (GOLDEN / "10.1038_srep16696.bib").read_text() + "\n"
+    assert (workdir / "library.bib").read_bytes() == SEED_BYTES
+
+
+def test_key_override_clash_suffixes_and_invalid_keys(workdir: Path, server: ReplayServer) -> None:
+    assert run("add", "--key", "tosatto", "10.1038/srep16696").stdout == "tosatto\n"
+    bad = run("add", "--key", "has space", "10.2172/1763563")
+    assert bad.exit_code == 2 and "invalid citation key 'has space'" in bad.stderr
+    library = workdir / "library.bib"
+    library.write_text(library.read_text() + "\n@misc{sholander2020application, title = {Taken}}\n")
+    assert run("add", "10.2172/1763563").stdout == "sholander2020applicationa\n"
+
+
+def test_lookups_run_concurrently_within_the_polite_pool_limit(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    works = recorded_works()
+    with ReplayServer(works, delay=0.3) as replay:
+        monkeypatch.setenv("CITETOOL_CROSSREF_URL", replay.url)
+        monkeypatch.setenv("CITETOOL_MAILTO", "someone@example.org")
+        started = time.monotonic()
+        result = run("add", *sorted(works)[:9])
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 9
+    assert replay.max_in_flight == 3
+    assert elapsed < 9 * 0.3
