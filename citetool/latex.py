@@ -17,8 +17,8 @@ from typing import Any
 #: Characters that are special to LaTeX and how :func:`escape` writes them.
 SPECIALS: dict[str, str] = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -28,6 +28,13 @@ SPECIALS: dict[str, str] = {
     "^": r"\textasciicircum{}",
 }
 
+#: Escapes that pylatexenc reads wrongly or not at all, and the text they stand for.
+_DECODE_FIRST: dict[str, str] = {
+    r"\textbraceleft{}": "\ue000",
+    r"\textbraceright{}": "\ue001",
+    r"\textasciicircum{}": "\ue002",
+}
+_DECODE_AFTER = {"\ue000": "{", "\ue001": "}", "\ue002": "^"}
 _SPECIAL_RE = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _NEEDS_PARSER = re.compile(r"[\\{}~$%]")
 _SPACES = re.compile(r"\s+")
@@ -52,11 +59,15 @@ def _encoder() -> Any:
 def to_text(value: str) -> str:
     """Plain Unicode text of a LaTeX field value, whitespace collapsed."""
     if _NEEDS_PARSER.search(value):
+        for source, placeholder in _DECODE_FIRST.items():
+            value = value.replace(source, placeholder)
         try:
             value = str(_decoder().latex_to_text(value))
         except Exception:  # pylatexenc raises on exotic input; show the source instead
             value = value.replace("{", "").replace("}", "")
         value = value.replace("\xa0", " ")
+        for placeholder, text in _DECODE_AFTER.items():
+            value = value.replace(placeholder, text)
     if "--" in value:
         value = value.replace("---", "\u2014").replace("--", "\u2013")
     return _SPACES.sub(" ", value).strip()
