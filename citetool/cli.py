@@ -15,13 +15,15 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from citetool import __version__, config
 from citetool.errors import CitetoolError, ExitCode, PartialFailure, UnknownKeys, UsageError
-from citetool.library import Library
+
+if TYPE_CHECKING:
+    from citetool.library import Library
 
 INTERNAL_ERROR = 70
 

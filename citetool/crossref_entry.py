@@ -18,7 +18,7 @@ from citetool import doi as doi_module
 from citetool import keys
 from citetool.markup import to_latex, to_plain
 from citetool.model import Entry, Literal, MacroRef, Value
-from citetool.names import Name, format_name, parse_names
+from citetool.names import Name, format_name
 
 #: Crossref work type (``GET /types``, all 30) and CSL type -> BibTeX entry type.
 ENTRY_TYPES: dict[str, str] = {
@@ -287,8 +287,3 @@ def to_entry(record: dict[str, Any], doi: str, taken: set[str] | frozenset[str] 
             fields[name] = Value((Literal(values[name]),))
     key = keys.unique_key(keys.base_key(authors or editors, values["year"], values["title"]), taken)
     return Entry(key=key, entry_type=entry_type, fields=fields)
-
-
-def names_in(entry: Entry) -> list[Name]:
-    """The authors (or editors) of an entry, for key generation from a library entry."""
-    return parse_names(entry.text("author") or entry.text("editor") or "")

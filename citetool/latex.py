@@ -5,7 +5,6 @@
   cheap check skips the (slow) LaTeX parser for them.
 * :func:`escape` makes plain Unicode text safe inside a braced BibTeX value,
   keeping non-ASCII characters as they are (the library is UTF-8).
-* :func:`to_ascii` turns Unicode into pure-ASCII LaTeX for classic BibTeX.
 """
 
 from __future__ import annotations
@@ -47,15 +46,6 @@ def _decoder() -> Any:
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
-@lru_cache(maxsize=1)
-def _encoder() -> Any:
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
-
-    return UnicodeToLatexEncoder(
-        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
-    )
-
-
 def to_text(value: str) -> str:
     """Plain Unicode text of a LaTeX field value, whitespace collapsed."""
     if _NEEDS_PARSER.search(value):
@@ -76,12 +66,3 @@ def to_text(value: str) -> str:
 def escape(text: str) -> str:
     """Escape LaTeX specials in plain text; Unicode characters are kept."""
     return _SPECIAL_RE.sub(lambda match: SPECIALS[match.group()], text)
-
-
-def to_ascii(text: str) -> tuple[str, list[str]]:
-    """Pure-ASCII LaTeX for ``text`` (already LaTeX) and the characters with no LaTeX form."""
-    if text.isascii():
-        return text, []
-    encoded = str(_encoder().unicode_to_latex(text))
-    missing = sorted({char for char in encoded if not char.isascii()})
-    return encoded, missing

@@ -151,10 +151,6 @@ class Value:
         """The value written back as BibTeX source."""
         return " # ".join(part.source() for part in self.parts)
 
-    @property
-    def macros(self) -> list[str]:
-        return [part.name for part in self.parts if isinstance(part, MacroRef)]
-
     def resolve(self, strings: Mapping[str, Value], _depth: int = 0) -> str:
         """The LaTeX text of the value with macros expanded.
 
@@ -200,6 +196,7 @@ class Entry:
         """The DOI in the ``doi`` field or in a doi.org ``url``, normalised."""
         raw = self.text("doi")
         if raw:
+            # Hand-written libraries often escape the underscore of a DOI for LaTeX.
             found = doi_module.parse(raw.replace("\\_", "_"))
             if found:
                 return found
