@@ -46,6 +46,11 @@ class Problem:
     message: str
     fatal: bool = True
 
+    def describe(self, path: object) -> str:
+        """``file:line: entry 'key': message``, the form every report uses."""
+        where = f"entry '{self.key}': " if self.key else ""
+        return f"{path}:{self.line}: {where}{self.message}"
+
 
 @dataclass
 class Document:
@@ -125,9 +130,7 @@ def parse(text: str) -> Document:
             block.kind = "entry" if isinstance(inner, bp.Entry) else "string"
             if isinstance(inner, bp.Entry):
                 block.entry = _convert_entry(inner, line, document.problems)
-                document.problems.append(
-                    Problem(line, inner.key, f"duplicate key '{inner.key}'; rename one of the entries")
-                )
+                document.problems.append(Problem(line, inner.key, "duplicate key; rename one of the entries"))
             else:
                 block.name = str(getattr(inner, "key", "")).lower()
                 document.problems.append(

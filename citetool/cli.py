@@ -84,8 +84,7 @@ def open_library(state: State) -> Library:
 def report_problems(lib: Library, limit: int = 5) -> None:
     problems = lib.problems
     for problem in problems[:limit]:
-        where = f" (entry '{problem.key}')" if problem.key else ""
-        warn(f"{lib.path}:{problem.line}: {problem.message}{where}")
+        warn(problem.describe(lib.path))
     if len(problems) > limit:
         warn(f"{lib.path}: {len(problems) - limit} more problems not shown")
     if any(problem.fatal for problem in problems):
@@ -258,16 +257,16 @@ def add(
 
     normalized = _read_dois(dois)
     mail = config.resolve("mailto", mailto).value
-    if not mail and not offline:
-        info(
-            "tip: set an e-mail (--mailto, CITETOOL_MAILTO or `mailto` in the config file) "
-            "for Crossref's faster polite pool"
-        )
     client = _client(mail, offline=offline, refresh=refresh, timeout=timeout)
     client.max_attempts = retries + 1
     path = state.library_path
     with _progress(len(normalized)) as advance:
         report = adding.add_dois(path, normalized, client, key=key, dry_run=dry_run, progress=advance)
+    if client.network_used and not mail:
+        info(
+            "tip: set an e-mail (--mailto, CITETOOL_MAILTO or `mailto` in the config file) "
+            "for Crossref's faster polite pool"
+        )
     for outcome in report.outcomes:
         if outcome.status == "added" and outcome.entry is not None:
             if dry_run:

@@ -90,6 +90,7 @@ class Client:
     offline: bool = False
     refresh: bool = False
     limiter: Limiter = field(init=False)
+    network_used: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         rate, concurrency = POOL_LIMITS["polite" if self.mailto else "public"]
@@ -109,6 +110,7 @@ class Client:
                 return cached
         if self.offline:
             raise LookupFailed(f"{doi}: not in the cache and --offline forbids the network")
+        self.network_used = True
         deadline = time.monotonic() + self.total_seconds
         try:
             record = Record(doi, "crossref", self._with_retries(doi, deadline, self._crossref))

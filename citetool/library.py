@@ -62,10 +62,8 @@ class Library:
         """Raise :class:`LibraryInvalid` if any problem forbids writing this file."""
         for problem in self.problems:
             if problem.fatal:
-                where = f" in entry '{problem.key}'" if problem.key else ""
                 raise LibraryInvalid(
-                    f"{self.path}:{problem.line}: {problem.message}{where}; "
-                    "fix the file (or pass --library) before changing it"
+                    f"{problem.describe(self.path)}; fix the file (or pass --library) before changing it"
                 )
 
     def block_of(self, key: str) -> Block:

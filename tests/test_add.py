@@ -106,6 +106,7 @@ def test_a_doi_already_in_the_library_needs_no_network(workdir: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == "belousova2025embracing\n"
     assert "already in library.bib as belousova2025embracing" in result.stderr
+    assert "tip:" not in result.stderr
     assert (workdir / "library.bib").read_bytes() == SEED_BYTES
 
 
@@ -239,3 +240,48 @@ def test_lookups_run_concurrently_within_the_polite_pool_limit(workdir: Path, mo
     assert len(result.stdout.splitlines()) == 9
     assert replay.max_in_flight == 3
     assert elapsed < 9 * 0.3
+
+
+def test_a_broken_library_is_refused_before_any_lookup(tmp_path: Path, server: ReplayServer) -> None:
+    path = tmp_path / "l.bib"
+    content = b"@misc{a, title = {A}}\n@misc{a, title = {B}}\n"
+    path.write_bytes(content)
+    result = run("-l", str(path), "add", "10.1038/srep16696")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"citetool: error: {path}:2: entry 'a': duplicate key; rename one of the entries; "
+        "fix the file (or pass --library) before changing it\n"
+    )
+    assert server.requests == []
+    assert path.read_bytes() == content
+
+
+def test_progress_bar_goes_to_stderr_on_a_terminal(workdir: Path, server: ReplayServer) -> None:
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "citetool", "add", "10.1038/srep16696", "10.2172/1763563"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+        cwd=workdir,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    stdout = proc.communicate()[0].decode()
+    os.close(leader)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert stdout == "tosatto2015single\nsholander2020application\n"
+    assert "looking up DOIs" in screen

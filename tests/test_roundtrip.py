@@ -120,8 +120,8 @@ def test_file_mode_is_kept_on_write(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "line", "fragment"),
     [
-        (b"@misc{a, title={A}}\n\n@misc{a, title={B}}\n", 3, "duplicate key 'a'"),
-        (b"@misc{ok, title={A}}\n@article{bad,\n  title = {Unclosed,\n  year = 2020\n}\n", 2, "in entry 'bad'"),
+        (b"@misc{a, title={A}}\n\n@misc{a, title={B}}\n", 3, "entry 'a': duplicate key"),
+        (b"@misc{ok, title={A}}\n@article{bad,\n  title = {Unclosed,\n  year = 2020\n}\n", 2, "entry 'bad': "),
         (b"@misc{a, title={A}}\n@misc{b, title={Caf\xe9}}\n", 2, "not valid UTF-8"),
         (b"@misc{a,\n  url = {x}\n  note = {y}\n}\n", 2, "a comma may be missing"),
     ],
