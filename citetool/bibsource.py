@@ -6,7 +6,7 @@ after the last field (harmless, and it makes hand edits diff cleanly).
 
 from __future__ import annotations
 
-from citetool.model import Entry
+from citetool.model import Entry, Value
 
 
 def entry_source(entry: Entry, indent: str = "  ") -> str:
@@ -16,3 +16,15 @@ def entry_source(entry: Entry, indent: str = "  ") -> str:
         lines.append(f"{indent}{name} = {value.source()},")
     lines.append("}")
     return "\n".join(lines)
+
+
+def string_source(name: str, value: Value) -> str:
+    """An ``@string`` definition."""
+    return f"@string{{{name} = {value.source()}}}"
+
+
+def document_source(preambles: list[str], strings: dict[str, Value], entries: list[Entry]) -> str:
+    """A whole ``.bib`` file: preambles, then macros, then entries, blank lines between."""
+    chunks = [*preambles, *(string_source(name, value) for name, value in strings.items())]
+    chunks += [entry_source(entry) for entry in entries]
+    return "\n\n".join(chunks) + "\n" if chunks else ""

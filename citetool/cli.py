@@ -317,6 +317,69 @@ def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
         yield lambda _doi: bar.advance(task)
 
 
+@cli.command()
+@click.argument("keys", nargs=-1)
+@click.option(
+    "--format",
+    "-f",
+    "format_name",
+    type=click.Choice(["bibtex", "biblatex", "ris", "csl-json", "html", "text"]),
+    default="bibtex",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--style", metavar="NAME", help="CSL style for html and text (default: the `style` setting, apa).")
+@click.option("--aux", "aux_path", type=click.Path(path_type=Path), help="Only what a .aux or .bcf file cites.")
+@click.option("--query", "-q", metavar="TEXT", help="Only entries matching TEXT, as in `show`.")
+@click.option("--sort", type=click.Choice(["key", "year", "author"]), help="Order (default: library order).")
+@click.option("--fragment", is_flag=True, help="html: only the <ol>, for embedding in a page.")
+@click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@click.pass_obj
+def export(
+    state: State,
+    keys: tuple[str, ...],
+    format_name: str,
+    style: str | None,
+    aux_path: Path | None,
+    query: str | None,
+    sort: str | None,
+    fragment: bool,
+    output: str | None,
+) -> None:
+    """Write entries (all, KEYS, or what a document cites) in a format.
+
+    Cited keys missing from the library are named on stderr and the exit
+    status is 1, after the entries that were found have been written.
+
+    \b
+    Examples:
+      pdflatex paper && citetool export --aux paper.aux > refs.bib && bibtex paper
+      citetool export --format biblatex -o refs.bib
+      citetool export belousova2025embracing --format html --style ieee
+    """
+    from citetool import exporting, storage
+
+    lib = open_library(state)
+    result = exporting.export(
+        lib,
+        format_name,
+        keys=list(keys),
+        query=query,
+        aux_path=aux_path,
+        sort=sort,
+        style=config.resolve("style", style).value or "apa",
+        fragment=fragment,
+    )
+    for message in result.warnings:
+        warn(message)
+    if output and output != "-":
+        storage.write_atomic(Path(output), result.text.encode("utf-8"))
+    else:
+        click.echo(result.text, nl=False)
+    if result.missing:
+        raise UnknownKeys(result.missing, str(lib.path))
+
+
 @cli.command(name="config")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead.")
 @click.pass_obj

@@ -5,10 +5,13 @@
   cheap check skips the (slow) LaTeX parser for them.
 * :func:`escape` makes plain Unicode text safe inside a braced BibTeX value,
   keeping non-ASCII characters as they are (the library is UTF-8).
+* :func:`to_ascii` turns the non-ASCII characters of LaTeX text into LaTeX
+  commands (``ö`` -> ``{\\"o}``) for classic BibTeX.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from typing import Any
@@ -34,16 +37,48 @@ _DECODE_FIRST: dict[str, str] = {
     r"\textasciicircum{}": "\ue002",
 }
 _DECODE_AFTER = {"\ue000": "{", "\ue001": "}", "\ue002": "^"}
+#: Typographic punctuation and its plain-ASCII LaTeX spelling (read before pylatexenc's table).
+ASCII_PUNCTUATION: dict[str, str] = {
+    "\u2018": "`",
+    "\u2019": "'",
+    "\u201c": "``",
+    "\u201d": "''",
+    "\u2013": "--",
+    "\u2014": "---",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u00a0": "~",
+    "\u2009": "\\,",
+}
+_PUNCTUATION_RE = re.compile("[" + "".join(ASCII_PUNCTUATION) + "]")
 _SPECIAL_RE = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _NEEDS_PARSER = re.compile(r"[\\{}~$%]")
 _SPACES = re.compile(r"\s+")
 
 
+def _macro_name(node: Any, l2tobj: Any = None) -> str:
+    return str(node.macroname)
+
+
 @lru_cache(maxsize=1)
 def _decoder() -> Any:
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc import latex2text
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    context = latex2text.get_default_latex_context_db()
+    # A macro pylatexenc does not know (a user's {\TUG} logo) reads as its name, not as nothing.
+    context.set_unknown_macro_spec(latex2text.MacroTextSpec("", simplify_repl=_macro_name))
+    return latex2text.LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=False)
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    # pylatexenc logs each unknown character; to_ascii reports them to the caller instead.
+    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+    )
 
 
 def to_text(value: str) -> str:
@@ -66,3 +101,14 @@ def to_text(value: str) -> str:
 def escape(text: str) -> str:
     """Escape LaTeX specials in plain text; Unicode characters are kept."""
     return _SPECIAL_RE.sub(lambda match: SPECIALS[match.group()], text)
+
+
+def to_ascii(text: str) -> tuple[str, list[str]]:
+    """Pure-ASCII LaTeX for LaTeX ``text``, and the characters that have no LaTeX form (kept as they are)."""
+    if text.isascii():
+        return text, []
+    text = _PUNCTUATION_RE.sub(lambda match: ASCII_PUNCTUATION[match.group()], text)
+    if not text.isascii():
+        text = str(_encoder().unicode_to_latex(text))
+    missing = sorted({char for char in text if not char.isascii()})
+    return text, missing

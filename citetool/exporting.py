@@ -1,0 +1,153 @@
+"""``citetool export``: choose entries, bring along what they depend on, write a format.
+
+Selection: the whole library, named keys (or DOIs), a ``--query``, or the
+keys a document cites (``--aux``).  Hand-written entries depend on
+``@string`` macros and ``crossref`` parents; for BibTeX and biblatex those are
+exported with them (macros first, parents after the entries that point at
+them, as BibTeX requires).  Other formats get self-contained records: macros
+resolved, missing fields inherited from the parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from citetool import aux, formats, listing
+from citetool.formats import BIB_FORMATS, Context
+from citetool.library import Library
+from citetool.model import MONTH_MACROS, Entry, Literal, MacroRef, Value
+from citetool.names import parse_names
+
+SORTS = ("key", "year", "author")
+
+
+@dataclass
+class ExportResult:
+    """The text written, keys that were asked for but are missing, and warnings."""
+
+    text: str
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def select(lib: Library, keys: list[str], query: str | None, aux_path: Path | None) -> tuple[list[Entry], list[str]]:
+    """The entries asked for, in library order unless keys name an order, and the names not found."""
+    entries = list(lib.entries.values())
+    wanted = list(keys)
+    if aux_path is not None:
+        wanted += aux.cited_keys(aux_path)
+    missing: list[str] = []
+    if wanted and aux.ALL not in wanted:
+        by_doi = {entry.doi: entry for entry in entries if entry.doi}
+        entries, missing = listing.select(entries, wanted, by_doi)
+    if query:
+        entries = [entry for entry in entries if listing.matches(entry, lib.strings, query)]
+    return entries, missing
+
+
+def _parents(lib: Library, entries: list[Entry]) -> list[Entry]:
+    """``crossref``/``xdata`` targets of ``entries`` (transitively) not already among them."""
+    chosen = {entry.key for entry in entries}
+    by_lower = {key.lower(): entry for key, entry in lib.entries.items()}
+    found: list[Entry] = []
+    queue = list(entries)
+    while queue:
+        entry = queue.pop(0)
+        for name in ("crossref", "xdata"):
+            target = entry.text(name, lib.strings)
+            for key in (target or "").split(","):
+                parent = by_lower.get(key.strip().lower())
+                if parent is not None and parent.key not in chosen:
+                    chosen.add(parent.key)
+                    found.append(parent)
+                    queue.append(parent)
+    return found
+
+
+def _macros_used(lib: Library, entries: list[Entry]) -> dict[str, Value]:
+    """The ``@string`` definitions the entries need, macros of macros included, in library order."""
+    needed: set[str] = set()
+    queue = [part.name.lower() for entry in entries for value in entry.fields.values()
+             for part in value.parts if isinstance(part, MacroRef)]  # fmt: skip
+    while queue:
+        name = queue.pop()
+        if name in needed or name not in lib.strings:
+            continue
+        needed.add(name)
+        queue.extend(part.name.lower() for part in lib.strings[name].parts if isinstance(part, MacroRef))
+    return {name: value for name, value in lib.strings.items() if name in needed}
+
+
+def inherit(entry: Entry, lib: Library) -> Entry:
+    """``entry`` with the fields its ``crossref`` parent supplies filled in (BibTeX's rule,
+    plus the parent's title as ``booktitle``)."""
+    target = entry.text("crossref", lib.strings)
+    parent = lib.entries.get(target.strip()) if target else None
+    if parent is None:
+        return entry
+    parent = inherit(parent, lib) if parent.text("crossref") and parent is not entry else parent
+    fields = dict(entry.fields)
+    for name, value in parent.fields.items():
+        fields.setdefault(name, value)
+    if "title" in parent.fields and entry.fields.get("booktitle") is None:
+        fields["booktitle"] = parent.fields["title"]
+    fields.pop("crossref", None)
+    return replace(entry, fields=fields)
+
+
+def resolved(entry: Entry, lib: Library) -> Entry:
+    """``entry`` with every macro expanded into literal text (month macros kept as months)."""
+    fields: dict[str, Value] = {}
+    for name, value in entry.fields.items():
+        if name == "month" and len(value.parts) == 1 and isinstance(value.parts[0], MacroRef):
+            macro = value.parts[0].name.lower()
+            if macro in MONTH_MACROS and macro not in lib.strings:
+                fields[name] = value
+                continue
+        fields[name] = Value((Literal(value.resolve(lib.strings)),))
+    return replace(entry, fields=fields)
+
+
+def _sort_key(order: str, lib: Library) -> Callable[[Entry], tuple[str, ...]]:
+    def by(entry: Entry) -> tuple[str, ...]:
+        texts = listing.field_texts(entry, lib.strings)
+        year = texts.get("year") or texts.get("date", "")[:4]
+        names = parse_names(entry.text("author", lib.strings) or entry.text("editor", lib.strings) or "")
+        author = names[0].family_text.casefold() if names else ""
+        if order == "year":
+            return (year, author, entry.key)
+        if order == "author":
+            return (author, year, entry.key)
+        return (entry.key.casefold(), entry.key)
+
+    return by
+
+
+def export(
+    lib: Library,
+    format_name: str,
+    keys: list[str] | None = None,
+    query: str | None = None,
+    aux_path: Path | None = None,
+    sort: str | None = None,
+    style: str = "apa",
+    fragment: bool = False,
+) -> ExportResult:
+    """Write the selected entries of ``lib`` in ``format_name``."""
+    entries, missing = select(lib, keys or [], query, aux_path)
+    if sort is not None:
+        entries = sorted(entries, key=_sort_key(sort, lib))
+    warnings: list[str] = []
+    context = Context(style=style, fragment=fragment, warn=warnings.append)
+    if format_name in BIB_FORMATS:
+        parents = _parents(lib, entries)
+        entries = entries + parents
+        context.strings = _macros_used(lib, entries)
+        context.preambles = [lib.text[block.start : block.end] for block in lib.document.blocks
+                             if block.kind == "preamble"]  # fmt: skip
+    else:
+        entries = [resolved(inherit(entry, lib), lib) for entry in entries]
+    text = formats.writer(format_name)(entries, context)
+    return ExportResult(text=text, missing=missing, warnings=warnings)
