@@ -78,6 +78,11 @@ def test_aux_star_means_everything_and_bcf_is_read(workdir: Path) -> None:
     result = run("export", "--aux", "paper.bcf", "-f", "biblatex")
     assert result.exit_code == 0
     assert [line for line in result.stdout.splitlines() if line.startswith("@")] == ["@misc{russianational,"]
+    (workdir / "all.bcf").write_text(
+        '<bcf:controlfile xmlns:bcf="https://sourceforge.net/projects/biblatex"><bcf:citekey order="1">*</bcf:citekey>'
+        "</bcf:controlfile>"
+    )
+    assert run("export", "--aux", "all.bcf").stdout == (EXPORT / "library.bibtex").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -156,19 +161,21 @@ def test_bibtex_and_biblatex_map_types_and_fields_both_ways(tmp_path: Path) -> N
         "@thesis{th, author = {A, B}, title = {T}, type = {mathesis}, institution = {Uni}, date = {2019}}\n"
         "@article{a, title = {X}, journaltitle = {J}, location = {Paris}, date = {2020-11}}\n"
         "@phdthesis{p, author = {C, D}, title = {P}, school = {S}, year = 2018, month = jun}\n"
-        "@techreport{r, title = {R}, institution = {I}, year = {2017}, address = {Rome}, journal = {JJ}}\n",
+        "@techreport{r, title = {R}, institution = {I}, year = {2017}, address = {Rome}, journal = {JJ},\n"
+        "  pages = {3-9}}\n",
         encoding="utf-8",
     )
     bibtex = run("-l", str(path), "export", "-f", "bibtex").stdout
     assert (
-        "@misc{web,\n  title = {Site},\n  url = {https://example.org/a_b},\n  year = {2021},\n  month = mar,\n}"
-        in bibtex
+        "@misc{web,\n  title = {Site},\n  url = {https://example.org/a_b},\n  year = {2021},\n  month = mar,\n"
+        "  howpublished = {\\url{https://example.org/a_b}},\n}" in bibtex
     )
     assert "@mastersthesis{th,\n  author = {A, B},\n  title = {T},\n  school = {Uni},\n  year = {2019},\n}" in bibtex
     assert (
         "@article{a,\n  title = {X},\n  journal = {J},\n  address = {Paris},\n  year = {2020},\n  month = nov,\n}"
         in bibtex
     )
+    assert "  pages = {3--9},\n" in bibtex
     biblatex = run("-l", str(path), "export", "-f", "biblatex").stdout
     assert (
         "@thesis{p,\n  author = {C, D},\n  title = {P},\n  institution = {S},\n  date = {2018-06},\n"
@@ -176,7 +183,7 @@ def test_bibtex_and_biblatex_map_types_and_fields_both_ways(tmp_path: Path) -> N
     )
     assert (
         "@report{r,\n  title = {R},\n  institution = {I},\n  date = {2017},\n  location = {Rome},\n"
-        "  journaltitle = {JJ},\n  type = {techreport},\n}" in biblatex
+        "  journaltitle = {JJ},\n  pages = {3-9},\n  type = {techreport},\n}" in biblatex
     )
 
 

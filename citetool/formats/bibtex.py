@@ -8,6 +8,8 @@ are written as macros.
 
 from __future__ import annotations
 
+import re
+
 from citetool.bibsource import document_source
 from citetool.formats import Context
 from citetool.formats.bibdates import split_date
@@ -50,6 +52,17 @@ def _ascii(entry: Entry, name: str, value: Value, context: Context) -> Value:
     return Value(tuple(parts))
 
 
+_PAGE_RANGE = re.compile(r"^(\s*[^\s\-–—]+)\s*[-–—]\s*([^\s\-–—]+\s*)$")
+
+
+def _pages(value: Value) -> Value:
+    """``515-537`` or ``515–537`` -> ``515--537``."""
+    if len(value.parts) == 1 and isinstance(value.parts[0], Literal):
+        part = value.parts[0]
+        return Value((Literal(_PAGE_RANGE.sub(r"\1--\2", part.text), part.delimiter),))
+    return value
+
+
 def convert(entry: Entry, context: Context) -> Entry:
     """``entry`` in classic BibTeX's types and fields, ASCII-encoded."""
     entry_type = TYPES.get(entry.entry_type, entry.entry_type)
@@ -71,6 +84,11 @@ def convert(entry: Entry, context: Context) -> Entry:
             fields["year"] = year
         if month is not None and "month" not in fields:
             fields["month"] = month
+    if "pages" in fields:
+        fields["pages"] = _pages(fields["pages"])
+    if entry.entry_type in ("online", "www", "electronic") and "url" in fields and "howpublished" not in fields:
+        # The standard styles print howpublished, not url, for @misc.
+        fields["howpublished"] = Value((Literal("\\url{" + fields["url"].resolve(context.strings) + "}"),))
     fields = {name: _ascii(entry, name, value, context) for name, value in fields.items()}
     return Entry(key=entry.key, entry_type=entry_type, fields=fields, line=entry.line)
 
