@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from citetool import __version__, config
-from citetool.errors import CitetoolError, ExitCode, PartialFailure, UnknownKeys, UsageError
+from citetool.errors import CheckFailed, CitetoolError, ExitCode, PartialFailure, UnknownKeys, UsageError
 
 if TYPE_CHECKING:
     from citetool.library import Library
@@ -101,6 +101,20 @@ def _console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, markup=False, highlight=False, emoji=False)
 
 
+def _complete_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of citation keys from the library (silent on any problem)."""
+    from click.shell_completion import CompletionItem
+
+    from citetool import library
+
+    try:
+        flag = ctx.find_root().params.get("library_flag")
+        lib = library.load(State(library_flag=flag).library_path)
+    except (CitetoolError, OSError):
+        return []
+    return [CompletionItem(key) for key in lib.entries if key.startswith(incomplete)]
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--library",
@@ -124,7 +138,7 @@ def cli(ctx: click.Context, library_flag: str | None) -> None:
 
 
 @cli.command()
-@click.argument("keys", nargs=-1)
+@click.argument("keys", nargs=-1, shell_complete=_complete_keys)
 @click.option(
     "--query",
     "-q",
@@ -318,7 +332,7 @@ def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
 
 
 @cli.command()
-@click.argument("keys", nargs=-1)
+@click.argument("keys", nargs=-1, shell_complete=_complete_keys)
 @click.option(
     "--format",
     "-f",
@@ -378,6 +392,220 @@ def export(
         click.echo(result.text, nl=False)
     if result.missing:
         raise UnknownKeys(result.missing, str(lib.path))
+
+
+@cli.command()
+@click.argument("keys", nargs=-1, required=True, shell_complete=_complete_keys)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation on a terminal.")
+@click.pass_obj
+def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
+    """Remove entries by key; every other byte of the library stays.
+
+    On a terminal it asks first unless --yes.  An unknown key is an error
+    and nothing is removed.
+
+    \b
+    Example:
+      citetool remove smith2020deep jones2019 --yes
+    """
+    from citetool import removing
+
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Remove {', '.join(keys)} from {state.library_path}?", abort=True, err=True)
+    for key in removing.remove_entries(state.library_path, list(keys)):
+        click.echo(key)
+        info(f"removed {key} from {state.library_path}")
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["bibtex", "ris", "csl-json"]),
+    help="Input format (default: by extension).",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.pass_obj
+def import_command(state: State, files: tuple[Path, ...], format_name: str | None, dry_run: bool) -> None:
+    """Import entries from .bib, .ris or CSL-JSON files (`-` reads stdin).
+
+    Duplicates (same DOI, or same title, year and first author) are skipped;
+    keys are kept when free.  If any file fails, nothing is imported.
+
+    \b
+    Examples:
+      citetool import zotero-export.bib
+      citetool import --format ris - < scopus.ris
+    """
+    from citetool import importing
+
+    stdin_text = sys.stdin.read() if any(str(item) == "-" for item in files) else None
+    if stdin_text is not None and format_name is None:
+        raise UsageError("reading stdin needs --format bibtex|ris|csl-json")
+    report = importing.import_files(state.library_path, list(files), format_name, dry_run, stdin_text)
+    for message in report.warnings:
+        warn(message)
+    for what, existing in report.skipped:
+        info(f"skipped {what}: already in the library as {existing}")
+    for old, new in report.renamed:
+        info(f"key {old} is taken; imported as {new}")
+    for key in report.added:
+        click.echo(key)
+    verb = "would import" if dry_run else "imported"
+    info(f"{verb} {len(report.added)} entries, skipped {len(report.skipped)} duplicates")
+
+
+@cli.command()
+@click.argument("keys", nargs=-1, shell_complete=_complete_keys)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON array.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--with",
+    "companions",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Another .bib of the same \\bibliography{...} whose macros and entries count as defined.",
+)
+@click.pass_obj
+def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, companions: tuple[Path, ...]) -> None:
+    """Lint the library (or KEYS) for LaTeX builds; exit 9 on errors.
+
+    Checks: parse errors, duplicate keys and DOIs, malformed DOIs, required
+    fields (BibTeX's as errors, biblatex's as warnings), unescaped & % #,
+    characters with no LaTeX form, undefined @string macros, crossref to
+    missing entries, impossible years and page ranges, a url that only
+    repeats the DOI.
+
+    Findings go to stdout as `file:line: severity: entry 'key' field 'f': what
+    to do`.  Warnings do not fail the run unless --strict.
+
+    \b
+    Examples:
+      citetool check
+      citetool check --json --strict
+    """
+    from citetool import checking, library
+
+    lib = library.load(state.library_path)
+    if keys:
+        missing = [key for key in keys if key not in lib.entries]
+        if missing:
+            raise UnknownKeys(missing, str(lib.path))
+    others = [library.load(path) for path in companions]
+    findings = checking.check(lib, list(keys) or None, others)
+    if as_json:
+        click.echo(json.dumps([finding.as_json() for finding in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(finding.text())
+    errors = sum(finding.severity == "error" for finding in findings)
+    warnings = len(findings) - errors
+    info(f"{errors} errors, {warnings} warnings in {len(lib.entries)} entries")
+    if errors or (strict and warnings):
+        raise CheckFailed(f"{lib.path}: {errors} errors, {warnings} warnings")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--rows", "-n", type=click.IntRange(1, 100), default=5, show_default=True, help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--add", "add_choice", metavar="N|DOI", help="Add result N (or the DOI) to the library.")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait.")
+@click.pass_obj
+def find(
+    state: State, query: str, rows: int, as_json: bool, add_choice: str | None, mailto: str | None, timeout: float
+) -> None:
+    """Search Crossref by title words, authors or year when you have no DOI.
+
+    Prints rank, DOI, year, authors, title and venue, tab-separated.
+
+    \b
+    Examples:
+      citetool find "embracing the taliban belousova"
+      citetool find "ecology communication" --add 1
+    """
+    from dataclasses import asdict
+
+    from citetool import adding, finding
+
+    client = _client(config.resolve("mailto", mailto).value, timeout=timeout)
+    hits = finding.search(client, query, rows)
+    if add_choice is None:
+        if as_json:
+            click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
+        else:
+            for hit in hits:
+                click.echo("\t".join((str(hit.rank), hit.doi, hit.year, hit.authors, hit.title, hit.venue)))
+        if not hits:
+            info(f"no results for {query!r}")
+        return
+    if add_choice.isdigit():
+        chosen = next((hit.doi for hit in hits if hit.rank == int(add_choice)), None)
+        if chosen is None:
+            raise UsageError(f"--add {add_choice}: there are only {len(hits)} results")
+    else:
+        from citetool import doi as doi_module
+
+        chosen = doi_module.normalize(add_choice)
+    report = adding.add_dois(state.library_path, [chosen], client)
+    for outcome in report.outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+        click.echo(outcome.key)
+        verb = "added" if outcome.status == "added" else "already in the library as"
+        info(f"{outcome.doi}: {verb} {outcome.key}")
+
+
+@cli.command()
+@click.argument("keys", nargs=-1, shell_complete=_complete_keys)
+@click.option("--yes", "-y", is_flag=True, help="Apply the changes (without it, only show them).")
+@click.option("--force", is_flag=True, help="Also replace fields edited by hand since they came from Crossref.")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait.")
+@click.pass_obj
+def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: str | None, timeout: float) -> None:
+    """Re-fetch entries that have a DOI and show a field-by-field diff.
+
+    --yes applies it.  Fields edited by hand since they came from Crossref
+    are kept unless --force.  Keys never change; entries without a DOI are
+    skipped.
+
+    \b
+    Examples:
+      citetool update belousova2025embracing
+      citetool update --yes
+    """
+    from citetool import library, updating
+
+    path = state.library_path
+    lib = library.load(path)
+    client = _client(config.resolve("mailto", mailto).value, timeout=timeout)
+    plan = updating.plan(lib, list(keys), client)
+    for key in plan.skipped:
+        info(f"skipped {key}: no DOI")
+    for failure in plan.failures:
+        click.echo(f"citetool: error: {failure}", err=True)
+    for item in plan.updates:
+        diff = item.diff(force)
+        if diff:
+            if _stdout_is_terminal():
+                from rich.syntax import Syntax
+
+                _console().print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
+            else:
+                click.echo(diff, nl=False)
+        for change in item.changes:
+            if change.edited and not force:
+                info(f"{item.entry.key}: kept {change.name} (edited by hand; --force replaces it)")
+    if yes and plan.updates:
+        for key in updating.apply(path, plan.updates, force, client.cache):
+            info(f"updated {key}")
+    elif plan.updates:
+        info("nothing written; pass --yes to apply")
+    if plan.failures:
+        raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates))
 
 
 @cli.command(name="config")

@@ -91,6 +91,7 @@ class Client:
     refresh: bool = False
     limiter: Limiter = field(init=False)
     network_used: bool = field(init=False, default=False)
+    cache_writes: bool = True  # `update` turns this off: the cache must keep what the library holds
 
     def __post_init__(self) -> None:
         rate, concurrency = POOL_LIMITS["polite" if self.mailto else "public"]
@@ -116,7 +117,8 @@ class Client:
             record = Record(doi, "crossref", self._with_retries(doi, deadline, self._crossref))
         except DOINotFound:
             record = Record(doi, "doi.org", self._with_retries(doi, deadline, self._content_negotiation))
-        self.cache.put(record)
+        if self.cache_writes:
+            self.cache.put(record)
         return record
 
     def _crossref(self, doi: str) -> dict[str, Any]:
@@ -194,6 +196,35 @@ class Client:
             if attempt >= self.max_attempts or time.monotonic() + delay > deadline:
                 raise failure
             time.sleep(delay)
+
+    # -- free-text search ------------------------------------------------------
+
+    def search(self, query: str, rows: int) -> list[dict[str, Any]]:
+        """Crossref's best matches for ``query`` (``/works?query=``); each work is cached by DOI."""
+        if self.offline:
+            raise LookupFailed(f"searching for {query!r} needs the network, and --offline forbids it")
+        self.network_used = True
+
+        def call(_label: str) -> dict[str, Any]:
+            from habanero import Crossref
+
+            client = Crossref(
+                base_url=self.crossref_url.rstrip("/"), mailto=self.mailto, ua_string=self.user_agent,
+                timeout=self.timeout,
+            )  # fmt: skip
+            body = client.works(query=query, limit=rows)
+            message = body.get("message") if isinstance(body, dict) else None
+            if not isinstance(message, dict) or not isinstance(message.get("items"), list):
+                raise LookupFailed(f"search {query!r}: Crossref answered with something that is not a work list")
+            return message
+
+        items = [item for item in self._with_retries(f"search {query!r}", time.monotonic() + self.total_seconds,
+                                                      call)["items"] if isinstance(item, dict)]  # fmt: skip
+        for item in items:
+            found = doi_module.parse(str(item.get("DOI", "")))
+            if found:
+                self.cache.put(Record(found, "crossref", item))
+        return items
 
     # -- many DOIs -------------------------------------------------------------
 

@@ -274,7 +274,7 @@ def to_entry(record: dict[str, Any], doi: str, taken: set[str] | frozenset[str] 
     if entry_type == "techreport" and not values.get("institution"):
         values["institution"] = values.pop("publisher", "")
     values["doi"] = doi
-    values["url"] = _url(record, doi)
+    values["url"] = _url(record, doi) if doi else _first(record.get("URL"))
 
     fields: dict[str, Value] = {}
     month = _month(record)

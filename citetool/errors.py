@@ -22,6 +22,8 @@ class ExitCode(IntEnum):
     NOT_FOUND = 5  # a DOI is registered nowhere we asked
     CONFIG = 6  # the config file is not valid TOML or has bad values
     WRITE_FAILED = 7  # the library could not be written (disk full, permissions)
+    IMPORT_FAILED = 8  # an input file of `import` is not valid; nothing was imported
+    CHECK_FAILED = 9  # `check` found errors (or warnings, with --strict)
 
 
 class CitetoolError(Exception):
@@ -97,3 +99,15 @@ class PartialFailure(CitetoolError):
             (code for code in (ExitCode.NETWORK, ExitCode.NOT_FOUND) if code in codes), ExitCode.FAILURE
         )
         super().__init__(f"{len(failures)} of {total} failed; the others succeeded")
+
+
+class ImportFailed(CitetoolError):
+    """An input file is not what it claims to be, or does not parse; nothing was imported."""
+
+    exit_code = ExitCode.IMPORT_FAILED
+
+
+class CheckFailed(CitetoolError):
+    """``check`` found errors (or, with ``--strict``, warnings)."""
+
+    exit_code = ExitCode.CHECK_FAILED

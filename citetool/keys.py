@@ -81,6 +81,11 @@ def unique_key(base: str, taken: Container[str]) -> str:
         index += 1
 
 
+def is_valid(key: str) -> bool:
+    """Whether BibTeX accepts ``key`` as a citation key."""
+    return bool(_VALID_KEY.match(key))
+
+
 def validate(key: str) -> str:
     """Return ``key`` if BibTeX accepts it as a citation key, else raise :class:`UsageError`."""
     if not _VALID_KEY.match(key):

@@ -90,11 +90,32 @@ class Library:
             text += newline
         return text + newline + chunk
 
-    def replaced(self, key: str, source: str) -> str:
-        """The library text with entry ``key``'s bytes replaced by ``source``."""
-        block = self.block_of(key)
-        chunk = source.strip("\n").replace("\n", self.newline)
-        return self.text[: block.start] + chunk + self.text[block.end :]
+    def replaced(self, sources: dict[str, str]) -> str:
+        """The library text with each entry ``key``'s bytes replaced by ``sources[key]``."""
+        text = self.text
+        for key in sorted(sources, key=lambda key: self.block_of(key).start, reverse=True):
+            block = self.block_of(key)
+            chunk = sources[key].strip("\n").replace("\n", self.newline)
+            text = text[: block.start] + chunk + text[block.end :]
+        return text
+
+    def removed(self, keys: list[str]) -> str:
+        """The library text without the entries ``keys``.
+
+        Each entry's span goes, with the line ending after it and the blank
+        line before it, so removing an entry that ``appended`` added gives
+        back the bytes from before.
+        """
+        text = self.text
+        newline = self.newline
+        for block in sorted((self.block_of(key) for key in keys), key=lambda b: b.start, reverse=True):
+            start, end = block.start, block.end
+            if text.startswith(newline, end):
+                end += len(newline)
+            if text[:start].endswith(newline * 2):
+                start -= len(newline)
+            text = text[:start] + text[end:]
+        return text
 
 
 def _first_bad_line(data: bytes) -> int:

@@ -53,6 +53,7 @@ class ReplayServer:
     def __init__(self, works: dict[str, bytes] | None = None, delay: float = 0.0) -> None:
         self.works = recorded_works() if works is None else works
         self.csl: dict[str, bytes] = {}
+        self.search_body = (DATA / "works-query-ecology-rows2.json").read_bytes()
         self.delay = delay
         self.script: dict[str, list[Reply]] = {}
         self.requests: list[tuple[str, dict[str, str], float]] = []
@@ -98,7 +99,9 @@ class ReplayServer:
             queued = self.script.get(doi)
             reply = queued.pop(0) if queued else None
         if reply is None:
-            if kind == "works" and doi in self.works:
+            if path.rstrip("/") == "/works":
+                reply = Reply(body=self.search_body)
+            elif kind == "works" and doi in self.works:
                 reply = Reply(body=self.works[doi])
             elif kind == "cn" and doi in self.csl:
                 reply = Reply(body=self.csl[doi], content_type="application/vnd.citationstyles.csl+json")

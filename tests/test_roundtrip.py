@@ -73,7 +73,7 @@ def _replace_first_entry(path: Path, tmp_path: Path) -> tuple[bytes, bytes, str]
     lib = library.load(copy)
     key = next(iter(lib.entries))
     new_source = f"@misc{{{key},\n  title = {{Replaced}},\n}}"
-    library.edit(copy, lambda lib: (lib.replaced(key, new_source), None))
+    library.edit(copy, lambda lib: (lib.replaced({key: new_source}), None))
     return data, copy.read_bytes(), key
 
 
