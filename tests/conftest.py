@@ -17,6 +17,8 @@ from click.testing import CliRunner, Result
 
 from citetool.cli import cli
 
+from .replay import ReplayServer
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = REPO.parent / "shared"
@@ -70,6 +72,15 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(REPO / "library.bib", folder / "library.bib")
     monkeypatch.chdir(folder)
     return folder
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    """A loopback replay of the recorded Crossref and doi.org responses, which citetool is pointed at."""
+    with ReplayServer() as replay:
+        monkeypatch.setenv("CITETOOL_CROSSREF_URL", replay.url)
+        monkeypatch.setenv("CITETOOL_DOI_URL", replay.url + "/cn")
+        yield replay
 
 
 def run(*args: str, input: str | None = None) -> Result:

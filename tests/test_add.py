@@ -6,7 +6,6 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import bibtexparser
@@ -24,14 +23,6 @@ SEED_BYTES = (REPO / "library.bib").read_bytes()
 
 def _golden_name(doi: str) -> str:
     return "".join(char if char.isalnum() or char in ".-" else "_" for char in doi)
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
-    with ReplayServer() as replay:
-        monkeypatch.setenv("CITETOOL_CROSSREF_URL", replay.url)
-        monkeypatch.setenv("CITETOOL_DOI_URL", replay.url + "/cn")
-        yield replay
 
 
 def _library(workdir: Path) -> str:

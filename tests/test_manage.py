@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,6 @@ from .conftest import CORPORA, REPO, need_corpora, run
 from .replay import ReplayServer, recorded_works
 
 SEED_BYTES = (REPO / "library.bib").read_bytes()
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
-    with ReplayServer() as replay:
-        monkeypatch.setenv("CITETOOL_CROSSREF_URL", replay.url)
-        monkeypatch.setenv("CITETOOL_DOI_URL", replay.url + "/cn")
-        yield replay
 
 
 # -- remove ------------------------------------------------------------------------
