@@ -50,7 +50,6 @@ ASCII_PUNCTUATION: dict[str, str] = {
     "\u00a0": "~",
     "\u2009": "\\,",
 }
-_PUNCTUATION_RE = re.compile("[" + "".join(ASCII_PUNCTUATION) + "]")
 _SPECIAL_RE = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _NEEDS_PARSER = re.compile(r"[\\{}~$%]")
 _SPACES = re.compile(r"\s+")
@@ -83,6 +82,8 @@ def _encoder() -> Any:
 
 def to_text(value: str) -> str:
     """Plain Unicode text of a LaTeX field value, whitespace collapsed."""
+    if "--" in value:  # TeX's dash ligatures, read in the source (so an escaped -{}- stays two hyphens)
+        value = value.replace("---", "\u2014").replace("--", "\u2013")
     if _NEEDS_PARSER.search(value):
         for source, placeholder in _DECODE_FIRST.items():
             value = value.replace(source, placeholder)
@@ -93,22 +94,47 @@ def to_text(value: str) -> str:
         value = value.replace("\xa0", " ")
         for placeholder, text in _DECODE_AFTER.items():
             value = value.replace(placeholder, text)
-    if "--" in value:
-        value = value.replace("---", "\u2014").replace("--", "\u2013")
     return _SPACES.sub(" ", value).strip()
 
 
 def escape(text: str) -> str:
-    """Escape LaTeX specials in plain text; Unicode characters are kept."""
-    return _SPECIAL_RE.sub(lambda match: SPECIALS[match.group()], text)
+    """Escape LaTeX specials in plain text; Unicode characters are kept.
+
+    Runs of hyphens are split with ``{}`` so TeX does not join them into dashes.
+    """
+    escaped = _SPECIAL_RE.sub(lambda match: SPECIALS[match.group()], text)
+    return escaped.replace("--", "-{}-").replace("--", "-{}-") if "--" in escaped else escaped
+
+
+#: Characters pylatexenc encodes wrongly, and the LaTeX that is right.
+ASCII_OVERRIDES: dict[str, str] = {"Ű": r"{\H{U}}", "ű": r"{\H{u}}"}
+
+
+@lru_cache(maxsize=4096)
+def _char_to_ascii(char: str) -> str | None:
+    """The ASCII LaTeX for one character, or None when no form reads back as that character."""
+    if char in ASCII_PUNCTUATION:
+        return ASCII_PUNCTUATION[char]
+    encoded = ASCII_OVERRIDES.get(char) or str(_encoder().unicode_to_latex(char))
+    if not encoded.isascii() or to_text(encoded) != " ".join(char.split()):
+        return None  # no LaTeX form, or one that would silently become another character
+    return encoded
 
 
 def to_ascii(text: str) -> tuple[str, list[str]]:
-    """Pure-ASCII LaTeX for LaTeX ``text``, and the characters that have no LaTeX form (kept as they are)."""
+    """Pure-ASCII LaTeX for LaTeX ``text``, and the characters with no faithful LaTeX form (kept as they are)."""
     if text.isascii():
         return text, []
-    text = _PUNCTUATION_RE.sub(lambda match: ASCII_PUNCTUATION[match.group()], text)
-    if not text.isascii():
-        text = str(_encoder().unicode_to_latex(text))
-    missing = sorted({char for char in text if not char.isascii()})
-    return text, missing
+    out: list[str] = []
+    missing: set[str] = set()
+    for char in text:
+        if char.isascii():
+            out.append(char)
+            continue
+        encoded = _char_to_ascii(char)
+        if encoded is None:
+            missing.add(char)
+            out.append(char)
+        else:
+            out.append(encoded)
+    return "".join(out), sorted(missing)

@@ -141,14 +141,24 @@ def parse_names(text: str) -> list[Name]:
     return [parse_name(piece) for piece in _split_top(text, _AND) if piece]
 
 
+_NAME_SYNTAX = re.compile(r",|\band\b", re.IGNORECASE)
+
+
+def _protect(part: str) -> str:
+    """Brace a name part holding a comma or the word "and", which BibTeX would split on."""
+    return "{" + part + "}" if _NAME_SYNTAX.search(part) else part
+
+
 def format_name(name: Name) -> str:
     """A name written back as BibTeX: ``von Family, Jr., Given`` or ``{Organisation}``."""
     if name.literal:
         return "{" + name.family + "}"
-    family = f"{name.particle} {name.family}" if name.particle else name.family
+    family = _protect(name.family)
+    if name.particle:
+        family = f"{_protect(name.particle)} {family}"
     if name.suffix:
-        return f"{family}, {name.suffix}, {name.given}"
-    return f"{family}, {name.given}" if name.given else family
+        return f"{family}, {_protect(name.suffix)}, {_protect(name.given)}"
+    return f"{family}, {_protect(name.given)}" if name.given else family
 
 
 def short_authors(names: list[Name], limit: int = 2) -> str:

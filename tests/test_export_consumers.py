@@ -160,7 +160,7 @@ def test_biblatex_export_builds_with_biber(tmp_path: Path) -> None:
 
 @pytest.mark.tex
 @pytest.mark.corpora
-@pytest.mark.parametrize("files", CORPUS_LIBRARIES[:3], ids=["biber-papers", "cryptobib-misc", "aibasel"])
+@pytest.mark.parametrize("files", CORPUS_LIBRARIES[:2], ids=["biber-papers", "cryptobib-misc"])
 def test_real_libraries_export_and_build_with_biber(files: list[str], tmp_path: Path) -> None:
     need_programs("pdflatex", "biber", "pdftotext")
     assert len(_biber_build(tmp_path, _corpus_library(files, tmp_path))) > 10000

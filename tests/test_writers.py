@@ -1,4 +1,10 @@
-"""Several writers at once, and writers killed mid-write: the library survives both."""
+"""Several writers at once, and writers killed mid-write: the library survives both.
+
+Every writing command (add, remove, import, update) is killed with SIGKILL
+at random moments, 60 rounds each; after every kill the library is exactly
+the old or the new version and parses cleanly, and the next run is not
+blocked by anything the killed one left behind.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,24 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from citetool import library
 from citetool.cache import Cache, Record
 
 from .conftest import REPO
-from .replay import recorded_works
+from .replay import ReplayServer, recorded_works
 
 TEMPLATE = json.loads(recorded_works()["10.1038/srep16696"])["message"]
+ROUNDS = 75
+KILLS = 50  # per command, so at least 200 kills in all
+
+
+def _record(number: int, title: str = "Synthetic work number") -> dict[str, object]:
+    return {**TEMPLATE, "DOI": f"10.5555/citetool.{number}", "title": [f"{title} {number}"]}
 
 
 def _fill_cache(count: int) -> list[str]:
@@ -25,16 +40,15 @@ def _fill_cache(count: int) -> list[str]:
     cache = Cache(Path(os.environ["CITETOOL_CACHE_DIR"]))
     dois = []
     for number in range(count):
-        doi = f"10.5555/citetool.{number}"
-        message = {**TEMPLATE, "DOI": doi, "title": [f"Synthetic work number {number}"]}
-        cache.put(Record(doi, "crossref", message))
-        dois.append(doi)
+        record = _record(number)
+        cache.put(Record(str(record["DOI"]), "crossref", record))
+        dois.append(str(record["DOI"]))
     return dois
 
 
-def _add(path: Path, dois: list[str]) -> subprocess.Popen[bytes]:
+def _citetool(path: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "citetool", "-l", str(path), "add", "--offline", *dois],
+        [sys.executable, "-m", "citetool", "-l", str(path), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=REPO,
@@ -46,7 +60,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     original = (REPO / "library.bib").read_bytes()
     path.write_bytes(original)
     dois = _fill_cache(8 * 25)
-    processes = [_add(path, dois[index * 25 : (index + 1) * 25]) for index in range(8)]
+    processes = [_citetool(path, "add", "--offline", *dois[index * 25 : (index + 1) * 25]) for index in range(8)]
     for process in processes:
         _out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err.decode()
@@ -58,28 +72,106 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(lib.entries) == 2 + 200
 
 
-def test_sigkill_mid_write_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
-    path = tmp_path / "library.bib"
-    path.write_bytes((REPO / "library.bib").read_bytes())
-    dois = _fill_cache(400)
-    rng = random.Random(20261123)
+def _kill_rounds(
+    path: Path,
+    start: Callable[[int], subprocess.Popen[bytes]],
+    is_new: Callable[[bytes, bytes, int], bool],
+    seed: int,
+) -> int:
+    """Run ``start(round)`` ROUNDS times, killing it at a random moment of its run (the first, unkilled
+    round measures how long a run takes); check old-or-new each time."""
+    rng = random.Random(seed)
     kills = 0
-    for round_number in range(40):
+    duration = 0.0
+    for round_number in range(ROUNDS):
         before = path.read_bytes()
-        batch = dois[round_number * 10 : (round_number + 1) * 10]
-        process = _add(path, batch)
-        time.sleep(rng.uniform(0.05, 0.6))
+        started = time.monotonic()
+        process = start(round_number)
+        if round_number == 0:
+            process.wait()
+            duration = time.monotonic() - started
+        time.sleep(rng.uniform(0.0, 0.9 * duration))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
-        process.wait()
+        process.communicate()
         after = path.read_bytes()
-        lib = library.parse_bytes(path, after)
-        assert lib.problems == []
-        added = [entry for entry in lib.entries.values() if entry.doi in batch]
-        assert after == before or (after.startswith(before) and len(added) == len(batch))
-    assert kills >= 10
-    # The next run is not blocked by anything a killed run left behind.
-    final = _add(path, dois[-5:])
-    final.communicate(timeout=60)
-    assert final.returncode == 0
+        assert library.parse_bytes(path, after).problems == []
+        assert after == before or is_new(before, after, round_number), round_number
+    return kills
+
+
+def test_sigkill_during_add(tmp_path: Path) -> None:
+    path = tmp_path / "library.bib"
+    path.write_bytes((REPO / "library.bib").read_bytes())
+    dois = _fill_cache(ROUNDS * 5)
+
+    def added_all(before: bytes, after: bytes, number: int) -> bool:
+        present = {entry.doi for entry in library.parse_bytes(path, after).entries.values()}
+        return after.startswith(before) and set(dois[number * 5 : (number + 1) * 5]) <= present
+
+    kills = _kill_rounds(path, lambda n: _citetool(path, "add", "--offline", *dois[n * 5 : (n + 1) * 5]), added_all, 1)
+    assert kills >= KILLS
+    # Whatever a killed run left behind (a lock file, a temp file) does not block the next one.
+    assert _citetool(path, "add", "--offline", *dois[:2]).wait(timeout=60) == 0
+
+
+def test_sigkill_during_remove(tmp_path: Path) -> None:
+    path = tmp_path / "library.bib"
+    path.write_bytes((REPO / "library.bib").read_bytes())
+    dois = _fill_cache(ROUNDS * 5)
+    assert _citetool(path, "add", "--offline", *dois).wait(timeout=120) == 0
+    keys = [entry.key for entry in library.load(path).entries.values() if entry.doi in set(dois)]
+
+    def removed_all(before: bytes, after: bytes, number: int) -> bool:
+        present = set(library.parse_bytes(path, after).entries)
+        return (
+            not set(keys[number * 5 : (number + 1) * 5]) & present
+            and len(present) == len(library.parse_bytes(path, before).entries) - 5
+        )
+
+    kills = _kill_rounds(path, lambda n: _citetool(path, "remove", "--yes", *keys[n * 5 : (n + 1) * 5]), removed_all, 2)
+    assert kills >= KILLS
+
+
+def test_sigkill_during_import(tmp_path: Path) -> None:
+    path = tmp_path / "library.bib"
+    path.write_bytes((REPO / "library.bib").read_bytes())
+    sources = []
+    for number in range(ROUNDS):
+        source = tmp_path / f"in{number}.bib"
+        source.write_text(
+            "".join(
+                f"@misc{{imp{number}x{item}, title = {{Imported {number} {item}}}, year = 2020}}\n\n"
+                for item in range(10)
+            )
+        )
+        sources.append(source)
+
+    def imported_all(before: bytes, after: bytes, number: int) -> bool:
+        present = set(library.parse_bytes(path, after).entries)
+        return after.startswith(before) and {f"imp{number}x{item}" for item in range(10)} <= present
+
+    kills = _kill_rounds(path, lambda n: _citetool(path, "import", str(sources[n])), imported_all, 3)
+    assert kills >= KILLS
+
+
+def test_sigkill_during_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "library.bib"
+    path.write_bytes((REPO / "library.bib").read_bytes())
+    dois = _fill_cache(ROUNDS)
+    assert _citetool(path, "add", "--offline", *dois).wait(timeout=120) == 0
+    keys = {entry.doi: entry.key for entry in library.load(path).entries.values()}
+    works = {}
+    for number in range(ROUNDS):
+        message = _record(number, "Corrected title")
+        works[str(message["DOI"])] = json.dumps({"status": "ok", "message": message}).encode()
+    with ReplayServer(works) as server:
+        monkeypatch.setenv("CITETOOL_CROSSREF_URL", server.url)
+
+        def updated(before: bytes, after: bytes, number: int) -> bool:
+            entry = library.parse_bytes(path, after).entries[keys[dois[number]]]
+            return f"Corrected title {number}" in (entry.text("title") or "")
+
+        kills = _kill_rounds(path, lambda n: _citetool(path, "update", "--yes", keys[dois[n]]), updated, 4)
+    assert kills >= KILLS

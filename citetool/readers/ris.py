@@ -102,7 +102,8 @@ def to_entry(record: list[tuple[str, str]]) -> Entry:
         if month and month.group(2) and 1 <= int(month.group(2)) <= 12:
             fields.setdefault("month", Value((MacroRef(MONTHS[int(month.group(2)) - 1]),)))
     start, end = tags.get("SP", [""])[0], tags.get("EP", [""])[0]
-    put("pages", escape(f"{start}--{end}" if start and end and start != end else start or end))
+    start, end = escape(start), escape(end)
+    put("pages", f"{start}--{end}" if start and end and start != end else start or end)
     for serial in tags.get("SN", []):
         digits = re.sub(r"[^0-9Xx]", "", serial)
         put("issn" if len(digits) == 8 else "isbn", serial)
