@@ -103,8 +103,17 @@ def _first(value: Any) -> str:
         value = next((item for item in value if isinstance(item, str) and item.strip()), "")
     if not isinstance(value, str):
         return ""
-    value = value.strip()
-    return "" if value.lower() in ("null", "none") else value
+    return value.strip()
+
+
+#: Crossref sometimes sends the string "null" for a missing number; a title or a name "Null" is real.
+NULL_STRINGS = frozenset({"null", "none"})
+
+
+def _number(value: Any) -> str:
+    """A volume, issue or page: like :func:`_first`, but the string "null" is no value."""
+    text = _first(value)
+    return "" if text.lower() in NULL_STRINGS else text
 
 
 def _all(value: Any) -> list[str]:
@@ -219,9 +228,11 @@ def _keywords(record: dict[str, Any]) -> str:
     return ", ".join(to_latex(subject) for subject in subjects)
 
 
-def _simple(name: str, transform: Callable[[str], str] = to_latex) -> Callable[[dict[str, Any]], str]:
+def _simple(
+    name: str, transform: Callable[[str], str] = to_latex, read: Callable[[Any], str] = _first
+) -> Callable[[dict[str, Any]], str]:
     def get(record: dict[str, Any]) -> str:
-        value = _first(record.get(name))
+        value = read(record.get(name))
         return transform(value) if value else ""
 
     return get
@@ -229,8 +240,8 @@ def _simple(name: str, transform: Callable[[str], str] = to_latex) -> Callable[[
 
 #: BibTeX field -> how to read it from a record (fields needing the entry type are set in :func:`to_entry`).
 SIMPLE_FIELDS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "volume": _simple("volume"),
-    "number": _simple("issue"),
+    "volume": _simple("volume", read=_number),
+    "number": _simple("issue", read=_number),
     "publisher": _simple("publisher"),
     "address": _simple("publisher-location"),
     "edition": _simple("edition-number"),
@@ -267,7 +278,7 @@ def to_entry(record: dict[str, Any], doi: str, taken: set[str] | frozenset[str] 
     if institution and entry_type in INSTITUTION_FIELD and INSTITUTION_FIELD[entry_type] not in values:
         values[INSTITUTION_FIELD[entry_type]] = institution
     values["year"] = year_of(record)
-    page = _first(record.get("page")) or _first(record.get("article-number"))
+    page = _number(record.get("page")) or _number(record.get("article-number"))
     values["pages"] = pages_of(page) if page else ""
     for name, read in SIMPLE_FIELDS.items():
         values[name] = read(record)

@@ -126,6 +126,21 @@ def _first_bad_line(data: bytes) -> int:
     return 0
 
 
+#: Libraries smaller than this parse faster than their cache file loads.
+CACHE_THRESHOLD = 256 * 1024
+
+
+def _parse_cached(data: bytes, text: str) -> Document:
+    from citetool import parsecache
+
+    key = parsecache.digest(data)
+    document = parsecache.load(key, text)
+    if document is None:
+        document = bibfile.parse(text)
+        parsecache.store(key, document)
+    return document
+
+
 def parse_bytes(path: Path, data: bytes) -> Library:
     """Build a :class:`Library` from the bytes of ``path``.
 
@@ -140,7 +155,7 @@ def parse_bytes(path: Path, data: bytes) -> Library:
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]
-    document = bibfile.parse(text)
+    document = _parse_cached(data, text) if len(data) >= CACHE_THRESHOLD else bibfile.parse(text)
     if bad_line:
         document.problems.insert(
             0,

@@ -44,12 +44,18 @@ class Summary:
     venue: str
 
 
-def field_texts(entry: Entry, strings: Mapping[str, Value]) -> dict[str, str]:
-    """Every field of ``entry`` as plain text, macros resolved, in file order."""
+def field_texts(entry: Entry, strings: Mapping[str, Value], only: Iterable[str] | None = None) -> dict[str, str]:
+    """The fields of ``entry`` (or just those named in ``only``) as plain text, macros resolved, in file order."""
+    wanted = entry.fields if only is None else {name: None for name in only if name in entry.fields}
     return {
         name: value.resolve(strings).strip() if name in VERBATIM_FIELDS else to_text(value.resolve(strings))
         for name, value in entry.fields.items()
+        if name in wanted
     }
+
+
+#: The fields a table row needs.
+SUMMARY_FIELDS = ("title", "year", "date", *VENUE_FIELDS)
 
 
 def _year(texts: Mapping[str, str]) -> str:
@@ -63,7 +69,7 @@ def _venue(texts: Mapping[str, str]) -> str:
 
 def summarize(entry: Entry, strings: Mapping[str, Value]) -> Summary:
     """The table row of ``entry``."""
-    texts = field_texts(entry, strings)
+    texts = field_texts(entry, strings, SUMMARY_FIELDS)
     names = parse_names(entry.text("author", strings) or entry.text("editor", strings) or "")
     return Summary(
         key=entry.key,

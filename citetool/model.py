@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from citetool import doi as doi_module
 
@@ -34,8 +35,7 @@ MONTH_MACROS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Literal:
+class Literal(NamedTuple):
     """Literal LaTeX text; ``delimiter`` is ``{``, ``"`` or empty for a bare number."""
 
     text: str
@@ -49,8 +49,7 @@ class Literal:
         return self.text
 
 
-@dataclass(frozen=True)
-class MacroRef:
+class MacroRef(NamedTuple):
     """A reference to an ``@string`` macro (or a predefined month)."""
 
     name: str
@@ -99,8 +98,7 @@ def _scan_quoted(raw: str, start: int) -> int:
     raise ValueSyntaxError("unterminated quoted value")
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A BibTeX field value: a sequence of parts concatenated with ``#``."""
 
     parts: tuple[Part, ...]

@@ -1,0 +1,160 @@
+"""citetool's speed and memory benchmark: whole commands, each next to its reference.
+
+Run from the repository root (after the README's install command):
+
+    .venv/bin/python benchmarks/run.py                 # the corpora in ../shared/corpora
+    .venv/bin/python benchmarks/run.py --big FILE --slice FILE --runs 7
+
+Every case is a whole process, timed as the median of --runs runs after one
+warm-up, with its peak memory (max RSS, from wait4).  Each result is printed
+next to a reference measured in the same run, as a ratio, with the issue's
+target.  "cold" runs copy the library to a fresh file first (so no cache of a
+parsed library can apply); "warm" runs reuse an unchanged file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.replay import ReplayServer, recorded_works  # noqa: E402
+
+PYTHON = sys.executable
+CORPORA = REPO.parent / "shared" / "corpora" / "large"
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+
+
+def measure(command: list[str], runs: int, env: dict[str, str], before: list[str] | None = None) -> Measure:
+    """Median wall time and max peak RSS of ``command`` over ``runs`` runs after a warm-up."""
+    times: list[float] = []
+    peaks: list[float] = []
+    for index in range(runs + 1):
+        if before:
+            subprocess.run(before, check=True, env=env)
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        _pid, _status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        if index:  # the first run warms the OS caches
+            times.append(elapsed)
+            peaks.append(usage.ru_maxrss / 1024)
+    return Measure(statistics.median(times), max(peaks))
+
+
+def row(name: str, value: Measure, reference: Measure, target: float | None, unit: str = "x") -> str:
+    ratio = value.seconds / reference.seconds
+    verdict = "" if target is None else ("ok" if ratio <= target else "MISSED")
+    target_text = f"<= {target:g}{unit}" if target is not None else ""
+    return (
+        f"{name:<46} {value.seconds:7.3f} s {value.peak_mb:7.1f} MB   ref {reference.seconds:6.3f} s"
+        f"   {ratio:5.2f}x {target_text:>8} {verdict}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", type=Path, default=CORPORA / "jgrey4296-main-all.bib")
+    parser.add_argument("--slice", type=Path, default=CORPORA / "jgrey4296-main-first10k.bib")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="Fewer cases (no per-format export on the slice).")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="citetool-bench-"))
+    env = {**os.environ, "CITETOOL_CACHE_DIR": str(work / "cache"), "CITETOOL_CONFIG": str(work / "none.toml")}
+    env.pop("CITETOOL_LIBRARY", None)
+    citetool = [PYTHON, "-m", "citetool"]
+    runs = args.runs
+    print(f"citetool benchmark: {runs} runs per case (median), python {sys.version.split()[0]}")
+
+    click_ref = measure([PYTHON, "-c", "import click"], runs, env)
+    seeded = work / "library.bib"
+    shutil.copy(REPO / "library.bib", seeded)
+    print("\n== start-up (reference: python -c 'import click')")
+    print(row("citetool --version", measure([*citetool, "--version"], runs, env), click_ref, 1.3))
+    print(
+        row(
+            "citetool show (seeded library)", measure([*citetool, "-l", str(seeded), "show"], runs, env), click_ref, 2.5
+        )
+    )
+
+    for label, source in (("16k", args.big), ("10k", args.slice)):
+        if not source.exists():
+            print(f"\n(skipping {label}: {source} not found)")
+            continue
+        library = work / f"{label}.bib"
+        shutil.copy(source, library)
+        fresh = ["sh", "-c", f"cp '{source}' '{library}' && printf '%% bench {time.time()}\\n' >> '{library}'"]
+        parse_ref = measure([PYTHON, "-c", f"import bibtexparser; bibtexparser.parse_file({str(source)!r})"], runs, env)
+        print(
+            f"\n== {label} library {source.name} (reference: bibtexparser.parse_file, "
+            f"{parse_ref.seconds:.3f} s, {parse_ref.peak_mb:.0f} MB)"
+        )
+        base = [*citetool, "-l", str(library)]
+        cases: list[tuple[str, list[str], float | None]] = [
+            ("show", ["show"], 1.2), ("show --json", ["show", "--json"], 1.2), ("check", ["check"], 1.2),
+        ]  # fmt: skip
+        formats = ["bibtex", "biblatex", "ris", "csl-json"] + ([] if args.quick else ["text"])
+        cases += [(f"export -f {name}", ["export", "-f", name], 1.5 if name != "text" else None) for name in formats]
+        for name, extra, target in cases:
+            cold = measure([*base, *extra], runs, env, before=fresh)
+            print(row(f"{name} (cold)", cold, parse_ref, target))
+            print(f"{'':<46} peak {cold.peak_mb / parse_ref.peak_mb:5.2f}x bibtexparser's (target <= 1.5x)")
+        for name, extra in (("show (warm)", ["show"]), ("export (warm)", ["export"]),
+                            ("show KEY (warm)", ["show", "--json", "belousova2025embracing"])):  # fmt: skip
+            warm = measure([*base, *extra], runs, env)
+            target = 4.0 if "KEY" in name else None
+            print(
+                row(name, warm, click_ref if "KEY" in name else parse_ref, target),
+                "(under 0.5 s)" if warm.seconds < 0.5 else "(0.5 s target MISSED)",
+            )
+        with ReplayServer() as server:
+            add_env = {**env, "CITETOOL_CROSSREF_URL": server.url}
+            doi = "10.1038/srep16696"
+            restore = ["sh", "-c", f"cp '{source}' '{library}'; rm -rf '{work / 'cache'}'"]
+            add = measure([*base, "add", doi], runs, add_env, before=restore)
+            print(
+                row("add one DOI (loopback Crossref)", add, parse_ref, None),
+                "(under 0.5 s)" if add.seconds < 0.5 else "(0.5 s target MISSED)",
+            )
+
+    print("\n== add 100 DOIs, loopback Crossref answering after 200 ms, 3 at a time (polite pool)")
+    template = json.loads(recorded_works()["10.1038/srep16696"])
+    works = {}
+    for number in range(100):
+        body = {**template, "message": {**template["message"], "DOI": f"10.5555/bench.{number}",
+                                        "title": [f"Benchmark work {number}"]}}  # fmt: skip
+        works[f"10.5555/bench.{number}"] = json.dumps(body).encode()
+    with ReplayServer(works, delay=0.2) as server:
+        target_library = work / "hundred.bib"
+        add_env = {**env, "CITETOOL_CROSSREF_URL": server.url, "CITETOOL_MAILTO": "bench@example.org"}
+        started = time.perf_counter()
+        subprocess.run([*citetool, "-l", str(target_library), "add", "--refresh", *works], env=add_env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)  # fmt: skip
+        elapsed = time.perf_counter() - started
+        floor = 100 * 0.2 / 3
+        print(
+            f"{'add 100 DOIs':<46} {elapsed:7.3f} s   floor {floor:.2f} s   target <= 8 s "
+            f"{'ok' if elapsed <= 8 else 'MISSED'}; most requests in flight: {server.max_in_flight} (<= 3)"
+        )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
