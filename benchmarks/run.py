@@ -100,7 +100,8 @@ def main() -> None:
             continue
         library = work / f"{label}.bib"
         shutil.copy(source, library)
-        fresh = ["sh", "-c", f"cp '{source}' '{library}' && printf '%% bench {time.time()}\\n' >> '{library}'"]
+        # A new comment line each run: new content, so no cached parse can apply.
+        fresh = ["sh", "-c", f"cp '{source}' '{library}' && printf '%% bench %s\\n' \"$(date +%s%N)\" >> '{library}'"]
         parse_ref = measure([PYTHON, "-c", f"import bibtexparser; bibtexparser.parse_file({str(source)!r})"], runs, env)
         print(
             f"\n== {label} library {source.name} (reference: bibtexparser.parse_file, "

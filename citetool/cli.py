@@ -9,11 +9,9 @@ the one place where that happens.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -52,11 +50,11 @@ class Group(click.Group):
             raise _Reported(error) from error
 
 
-@dataclass
 class State:
     """What the root options leave for the commands (``ctx.obj``)."""
 
-    library_flag: str | None
+    def __init__(self, library_flag: str | None) -> None:
+        self.library_flag = library_flag
 
     @property
     def library_path(self) -> Path:
@@ -89,6 +87,12 @@ def report_problems(lib: Library, limit: int = 5) -> None:
         warn(f"{lib.path}: {len(problems) - limit} more problems not shown")
     if any(problem.fatal for problem in problems):
         warn(f"{lib.path}: showing what parsed; citetool will not write this file until it is fixed")
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _stdout_is_terminal() -> bool:
@@ -169,7 +173,7 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) 
         entries = [entry for entry in entries if listing.matches(entry, lib.strings, query)]
     if as_json:
         data = [listing.to_json(entry, lib.strings) for entry in entries]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _print_json(data)
         return
     if keys:
         _show_full(entries, lib)
@@ -495,7 +499,7 @@ def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, comp
     others = [library.load(path) for path in companions]
     findings = checking.check(lib, list(keys) or None, others)
     if as_json:
-        click.echo(json.dumps([finding.as_json() for finding in findings], ensure_ascii=False, indent=2))
+        _print_json([finding.as_json() for finding in findings])
     else:
         for finding in findings:
             click.echo(finding.text())
@@ -534,7 +538,7 @@ def find(
     hits = finding.search(client, query, rows)
     if add_choice is None:
         if as_json:
-            click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
+            _print_json([asdict(hit) for hit in hits])
         else:
             for hit in hits:
                 click.echo("\t".join((str(hit.rank), hit.doi, hit.year, hit.authors, hit.title, hit.venue)))
@@ -628,7 +632,7 @@ def config_command(state: State, as_json: bool) -> None:
             "config_file": str(config.config_path()),
             "settings": {s.name: {"value": s.value, "source": s.source} for s in settings},
         }
-        click.echo(json.dumps(payload, indent=2))
+        _print_json(payload)
         return
     click.echo(f"config_file\t{config.config_path()}")
     for setting in settings:

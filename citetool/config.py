@@ -10,19 +10,16 @@ its source so ``citetool config`` can explain it.
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from citetool.errors import ConfigError
 
 CONFIG_ENV = "CITETOOL_CONFIG"
 
 
-@dataclass(frozen=True)
-class SettingSpec:
+class SettingSpec(NamedTuple):
     """A user setting: its config-file key, environment variable and default."""
 
     name: str
@@ -45,8 +42,7 @@ SETTINGS: dict[str, SettingSpec] = {
 }
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """A resolved setting and where its value came from."""
 
     name: str
@@ -66,6 +62,8 @@ def config_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _read_config(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -186,6 +186,27 @@ def test_every_real_ris_file_imports_or_is_named_for_what_it_is(tmp_path: Path) 
 
 
 @pytest.mark.corpora
+def test_every_real_bib_file_imports_or_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    from citetool import library
+
+    files = sorted(need_corpora().rglob("*.bib"))
+    assert len(files) > 400
+    refused = 0
+    for number, path in enumerate(files):
+        target = tmp_path / f"lib{number}.bib"
+        result = run("-l", str(target), "import", str(path))
+        if result.exit_code == 8:
+            refused += 1
+            assert result.stderr.startswith(f"citetool: error: {path}") and len(result.stderr.splitlines()) == 1
+            assert not target.exists()
+            continue
+        assert result.exit_code == 0, (path, result.stderr)
+        if target.exists():
+            assert not [p for p in library.load(target).problems if p.fatal], path
+    assert refused <= 25
+
+
+@pytest.mark.corpora
 @pytest.mark.parametrize(
     "name", ["large/biber-etc-papers.bib", "large/contextlab-cdl.bib", "large/plume-bib/crossrefs.bib",
              "tricky-bib/bibtexparser-v1-testdata/article_start_with_bom.bib"],
