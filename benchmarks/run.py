@@ -73,7 +73,7 @@ def main() -> None:
     parser.add_argument("--big", type=Path, default=CORPORA / "jgrey4296-main-all.bib")
     parser.add_argument("--slice", type=Path, default=CORPORA / "jgrey4296-main-first10k.bib")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="Fewer cases (no per-format export on the slice).")
+    parser.add_argument("--with-text", action="store_true", help="Also time export -f text (citeproc; minutes).")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="citetool-bench-"))
@@ -111,7 +111,7 @@ def main() -> None:
         cases: list[tuple[str, list[str], float | None]] = [
             ("show", ["show"], 1.2), ("show --json", ["show", "--json"], 1.2), ("check", ["check"], 1.2),
         ]  # fmt: skip
-        formats = ["bibtex", "biblatex", "ris", "csl-json"] + ([] if args.quick else ["text"])
+        formats = ["bibtex", "biblatex", "ris", "csl-json"] + (["text"] if args.with_text else [])
         cases += [(f"export -f {name}", ["export", "-f", name], 1.5 if name != "text" else None) for name in formats]
         for name, extra, target in cases:
             cold = measure([*base, *extra], runs, env, before=fresh)
