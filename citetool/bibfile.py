@@ -49,7 +49,7 @@ class Problem:
     def describe(self, path: object) -> str:
         """``file:line: entry 'key': message``, the form every report uses."""
         where = f"entry '{self.key}': " if self.key else ""
-        return f"{path}:{self.line}: {where}{self.message}"
+        return " ".join(f"{path}:{self.line}: {where}{self.message}".split())  # always one line
 
 
 @dataclass

@@ -35,7 +35,7 @@ class _Reported(click.ClickException):
         self.exit_code = int(error.exit_code)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"citetool: error: {self.message}", err=True)
+        error(self.message)
 
 
 class Group(click.Group):
@@ -60,6 +60,11 @@ class State:
     def library_path(self) -> Path:
         setting = config.resolve("library", self.library_flag)
         return Path(setting.value or "library.bib").expanduser()
+
+
+def error(message: object) -> None:
+    """One line on stderr, whatever the message holds (a field name from a broken file can span lines)."""
+    click.echo("citetool: error: " + " ".join(str(message).split()), err=True)
 
 
 def warn(message: str) -> None:
@@ -299,7 +304,7 @@ def add(
                 click.echo(outcome.key)
             info(f"{outcome.doi} is already in {path} as {outcome.key}; not added again")
         elif outcome.error is not None and len(report.outcomes) > 1:
-            click.echo(f"citetool: error: {outcome.error}", err=True)
+            error(outcome.error)
     if len(report.failures) == 1 and len(report.outcomes) == 1:
         raise report.failures[0]
     if report.failures:
@@ -590,7 +595,7 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
     for key in plan.skipped:
         info(f"skipped {key}: no DOI")
     for failure in plan.failures:
-        click.echo(f"citetool: error: {failure}", err=True)
+        error(failure)
     for item in plan.updates:
         diff = item.diff(force)
         if diff:
