@@ -1,0 +1,12 @@
+"""The command-line interface: parse arguments, call one domain function, render.
+
+Only this package imports click and rich.  ``app`` holds the root group and
+the failure-to-exit-code mapping, ``output`` the printing rules, and the
+commands live in ``reading`` (show, export, check, config) and ``writing``
+(add, find, update, import, remove).
+"""
+
+from citetool.cli import reading, writing  # registers the commands on the group
+from citetool.cli.app import cli, main
+
+__all__ = ["cli", "main", "reading", "writing"]

@@ -1,0 +1,116 @@
+"""The root command group, its shared state, and the mapping of failures to exit codes.
+
+Every :class:`CitetoolError` becomes a one-line message and its exit code in
+:meth:`Group.invoke`, the one place where that happens; :func:`main` turns
+anything unexpected into one line and exit 70.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from citetool import __version__, config
+from citetool.cli.output import error
+from citetool.errors import CitetoolError, ExitCode
+
+INTERNAL_ERROR = 70
+
+
+class _Reported(click.ClickException):
+    """A :class:`CitetoolError` on its way out through click."""
+
+    def __init__(self, error: CitetoolError) -> None:
+        super().__init__(str(error))
+        # click declares exit_code a class variable; each error carries its own.
+        self.exit_code = int(error.exit_code)  # type: ignore[misc]
+
+    def show(self, file: Any = None) -> None:
+        error(self.message)
+
+
+class Group(click.Group):
+    """The root group: maps every :class:`CitetoolError` to its message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CitetoolError as error:
+            if os.environ.get("CITETOOL_DEBUG"):
+                raise
+            raise _Reported(error) from error
+
+
+class State:
+    """What the root options leave for the commands (``ctx.obj``)."""
+
+    def __init__(self, library_flag: str | None) -> None:
+        self.library_flag = library_flag
+
+    @property
+    def library_path(self) -> Path:
+        setting = config.resolve("library", self.library_flag)
+        return Path(setting.value or "library.bib").expanduser()
+
+
+def complete_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of citation keys from the library (silent on any problem)."""
+    from click.shell_completion import CompletionItem
+
+    from citetool import library
+
+    try:
+        flag = ctx.find_root().params.get("library_flag")
+        lib = library.load(State(library_flag=flag).library_path)
+    except (CitetoolError, OSError):
+        return []
+    return [CompletionItem(key) for key in lib.entries if key.startswith(incomplete)]
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "-l",
+    "library_flag",
+    metavar="PATH",
+    help="Library file (default: $CITETOOL_LIBRARY, the config file, or ./library.bib).",
+)
+@click.version_option(__version__, prog_name="citetool")
+@click.pass_context
+def cli(ctx: click.Context, library_flag: str | None) -> None:
+    """citetool: exact BibTeX from DOIs, a library file that is never damaged.
+
+    \b
+    Examples:
+      citetool add 10.1177/23477970251383994
+      citetool show
+      citetool export --aux paper.aux > refs.bib
+    """
+    ctx.obj = State(library_flag=library_flag)
+
+
+def main() -> NoReturn:
+    """Entry point: run the CLI; turn anything unexpected into one line and exit 70."""
+    try:
+        cli.main(prog_name="citetool")
+    except KeyboardInterrupt:
+        click.echo("citetool: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`citetool show | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitCode.OK)
+    except Exception as exc:  # anything not a CitetoolError is a bug: one line, no traceback
+        if os.environ.get("CITETOOL_DEBUG"):
+            raise
+        click.echo(
+            f"citetool: internal error: {type(exc).__name__}: {exc} (set CITETOOL_DEBUG=1 for a traceback)",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR)
+    sys.exit(ExitCode.OK)

@@ -1,0 +1,295 @@
+"""Commands that change the library or ask Crossref: ``add``, ``find``, ``update``, ``import``, ``remove``."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from citetool import config
+from citetool.cli.app import State, cli, complete_keys
+from citetool.cli.output import console, error, info, print_json, stdout_is_terminal, warn
+from citetool.errors import PartialFailure, UsageError
+
+
+def _read_dois(arguments: tuple[str, ...]) -> list[str]:
+    from citetool import doi as doi_module
+
+    raw: list[str] = []
+    for argument in arguments:
+        if argument == "-":
+            raw.extend(line for line in sys.stdin.read().splitlines() if line.strip())
+        else:
+            raw.append(argument)
+    if not raw:
+        raise UsageError("no DOI given; pass DOIs as arguments or - to read them from stdin")
+    return [doi_module.normalize(item) for item in raw]
+
+
+def make_client(mailto: str | None, offline: bool = False, refresh: bool = False, timeout: float = 10.0) -> Any:
+    from citetool.cache import Cache, default_dir
+    from citetool.crossref import Client
+
+    cache_dir = config.resolve("cache_dir").value
+    return Client(
+        crossref_url=config.resolve("crossref_url").value or "https://api.crossref.org",
+        doi_url=config.resolve("doi_url").value or "https://doi.org",
+        mailto=mailto,
+        cache=Cache(Path(cache_dir) if cache_dir else default_dir()),
+        timeout=timeout,
+        offline=offline,
+        refresh=refresh,
+    )
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
+    """A rich progress bar on stderr when stderr is a terminal and there is more than one DOI."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("looking up DOIs", total=total)
+        yield lambda _doi: bar.advance(task)
+
+
+@cli.command()
+@click.argument("dois", nargs=-1, metavar="DOI...")
+@click.option("--key", metavar="KEY", help="Use KEY as the citation key (one DOI only).")
+@click.option("--dry-run", is_flag=True, help="Print the BibTeX that would be added; write nothing.")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool (faster, more concurrent).")
+@click.option("--offline", is_flag=True, help="Use only cached records; never touch the network.")
+@click.option("--refresh", is_flag=True, help="Ignore cached records and fetch again.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait for one answer."
+)
+@click.option(
+    "--retries", type=click.IntRange(min=0, max=10), default=4, show_default=True, help="Retries of a failed lookup."
+)
+@click.pass_obj
+def add(
+    state: State,
+    dois: tuple[str, ...],
+    key: str | None,
+    dry_run: bool,
+    mailto: str | None,
+    offline: bool,
+    refresh: bool,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Look DOIs up on Crossref and append their entries to the library.
+
+    DOIs may be bare, doi:-prefixed, doi.org links or percent-encoded; `-`
+    reads them from stdin, one per line.  Prints the key of each entry
+    (new or already present) on stdout.
+
+    \b
+    Examples:
+      citetool add 10.1177/23477970251383994
+      citetool add https://doi.org/10.1038/srep16696 --key tosatto2015
+      cat dois.txt | citetool add -
+    """
+    from citetool import adding
+
+    normalized = _read_dois(dois)
+    mail = config.resolve("mailto", mailto).value
+    client = make_client(mail, offline=offline, refresh=refresh, timeout=timeout)
+    client.max_attempts = retries + 1
+    path = state.library_path
+    with _progress(len(normalized)) as advance:
+        report = adding.add_dois(path, normalized, client, key=key, dry_run=dry_run, progress=advance)
+    if client.network_used and not mail:
+        info(
+            "tip: set an e-mail (--mailto, CITETOOL_MAILTO or `mailto` in the config file) "
+            "for Crossref's faster polite pool"
+        )
+    for outcome in report.outcomes:
+        if outcome.status == "added" and outcome.entry is not None:
+            if dry_run:
+                from citetool.bibsource import entry_source
+
+                click.echo(entry_source(outcome.entry) + "\n")
+            else:
+                click.echo(outcome.key)
+                info(f"added {outcome.key} ({outcome.doi}) to {path}")
+        elif outcome.status == "existing":
+            if not dry_run:
+                click.echo(outcome.key)
+            info(f"{outcome.doi} is already in {path} as {outcome.key}; not added again")
+        elif outcome.error is not None and len(report.outcomes) > 1:
+            error(outcome.error)
+    if len(report.failures) == 1 and len(report.outcomes) == 1:
+        raise report.failures[0]
+    if report.failures:
+        raise PartialFailure(report.failures, len(report.outcomes))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--rows", "-n", type=click.IntRange(1, 100), default=5, show_default=True, help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--add", "add_choice", metavar="N|DOI", help="Add result N (or the DOI) to the library.")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait.")
+@click.pass_obj
+def find(
+    state: State, query: str, rows: int, as_json: bool, add_choice: str | None, mailto: str | None, timeout: float
+) -> None:
+    """Search Crossref by title words, authors or year when you have no DOI.
+
+    Prints rank, DOI, year, authors, title and venue, tab-separated.
+
+    \b
+    Examples:
+      citetool find "embracing the taliban belousova"
+      citetool find "ecology communication" --add 1
+    """
+    from dataclasses import asdict
+
+    from citetool import adding, finding
+
+    client = make_client(config.resolve("mailto", mailto).value, timeout=timeout)
+    hits = finding.search(client, query, rows)
+    if add_choice is None:
+        if as_json:
+            print_json([asdict(hit) for hit in hits])
+        else:
+            for hit in hits:
+                click.echo("\t".join((str(hit.rank), hit.doi, hit.year, hit.authors, hit.title, hit.venue)))
+        if not hits:
+            info(f"no results for {query!r}")
+        return
+    if add_choice.isdigit():
+        chosen = next((hit.doi for hit in hits if hit.rank == int(add_choice)), None)
+        if chosen is None:
+            raise UsageError(f"--add {add_choice}: there are only {len(hits)} results")
+    else:
+        from citetool import doi as doi_module
+
+        chosen = doi_module.normalize(add_choice)
+    report = adding.add_dois(state.library_path, [chosen], client)
+    for outcome in report.outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+        click.echo(outcome.key)
+        verb = "added" if outcome.status == "added" else "already in the library as"
+        info(f"{outcome.doi}: {verb} {outcome.key}")
+
+
+@cli.command()
+@click.argument("keys", nargs=-1, shell_complete=complete_keys)
+@click.option("--yes", "-y", is_flag=True, help="Apply the changes (without it, only show them).")
+@click.option("--force", is_flag=True, help="Also replace fields edited by hand since they came from Crossref.")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait.")
+@click.pass_obj
+def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: str | None, timeout: float) -> None:
+    """Re-fetch entries that have a DOI and show a field-by-field diff.
+
+    --yes applies it.  Fields edited by hand since they came from Crossref
+    are kept unless --force.  Keys never change; entries without a DOI are
+    skipped.
+
+    \b
+    Examples:
+      citetool update belousova2025embracing
+      citetool update --yes
+    """
+    from citetool import library, updating
+
+    path = state.library_path
+    lib = library.load(path)
+    client = make_client(config.resolve("mailto", mailto).value, timeout=timeout)
+    plan = updating.plan(lib, list(keys), client)
+    for key in plan.skipped:
+        info(f"skipped {key}: no DOI")
+    for failure in plan.failures:
+        error(failure)
+    for item in plan.updates:
+        diff = item.diff(force)
+        if diff:
+            if stdout_is_terminal():
+                from rich.syntax import Syntax
+
+                console().print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
+            else:
+                click.echo(diff, nl=False)
+        for change in item.changes:
+            if change.edited and not force:
+                info(f"{item.entry.key}: kept {change.name} (edited by hand; --force replaces it)")
+    if yes and plan.updates:
+        for key in updating.apply(path, plan.updates, force, client.cache):
+            info(f"updated {key}")
+    elif plan.updates:
+        info("nothing written; pass --yes to apply")
+    if plan.failures:
+        raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates))
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["bibtex", "ris", "csl-json"]),
+    help="Input format (default: by extension).",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.pass_obj
+def import_command(state: State, files: tuple[Path, ...], format_name: str | None, dry_run: bool) -> None:
+    """Import entries from .bib, .ris or CSL-JSON files (`-` reads stdin).
+
+    Duplicates (same DOI, or same title, year and first author) are skipped;
+    keys are kept when free.  If any file fails, nothing is imported.
+
+    \b
+    Examples:
+      citetool import zotero-export.bib
+      citetool import --format ris - < scopus.ris
+    """
+    from citetool import importing
+
+    stdin_text = sys.stdin.read() if any(str(item) == "-" for item in files) else None
+    if stdin_text is not None and format_name is None:
+        raise UsageError("reading stdin needs --format bibtex|ris|csl-json")
+    report = importing.import_files(state.library_path, list(files), format_name, dry_run, stdin_text)
+    for message in report.warnings:
+        warn(message)
+    for what, existing in report.skipped:
+        info(f"skipped {what}: already in the library as {existing}")
+    for old, new in report.renamed:
+        info(f"key {old} is taken; imported as {new}")
+    for key in report.added:
+        click.echo(key)
+    verb = "would import" if dry_run else "imported"
+    info(f"{verb} {len(report.added)} entries, skipped {len(report.skipped)} duplicates")
+
+
+@cli.command()
+@click.argument("keys", nargs=-1, required=True, shell_complete=complete_keys)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation on a terminal.")
+@click.pass_obj
+def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
+    """Remove entries by key; every other byte of the library stays.
+
+    On a terminal it asks first unless --yes.  An unknown key is an error
+    and nothing is removed.
+
+    \b
+    Example:
+      citetool remove smith2020deep jones2019 --yes
+    """
+    from citetool import removing
+
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Remove {', '.join(keys)} from {state.library_path}?", abort=True, err=True)
+    for key in removing.remove_entries(state.library_path, list(keys)):
+        click.echo(key)
+        info(f"removed {key} from {state.library_path}")
