@@ -83,6 +83,21 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
         yield replay
 
 
+def read_terminal(leader: int) -> str:
+    """Everything written to a pseudo-terminal until its other end closes."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO once the child has closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
 def run(*args: str, input: str | None = None) -> Result:
     """Run citetool in-process with stdout and stderr kept apart."""
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)

@@ -14,7 +14,7 @@ import pytest
 from citetool import crossref_entry
 from citetool.bibsource import entry_source
 
-from .conftest import DATA, REPO, run
+from .conftest import DATA, REPO, read_terminal, run
 from .replay import ReplayServer, Reply, recorded_works
 
 GOLDEN = DATA / "golden"
@@ -262,17 +262,7 @@ def test_progress_bar_goes_to_stderr_on_a_terminal(workdir: Path, server: Replay
         cwd=workdir,
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    screen = read_terminal(leader)
     stdout = proc.communicate()[0].decode()
-    os.close(leader)
-    screen = b"".join(chunks).decode("utf-8", "replace")
     assert stdout == "tosatto2015single\nsholander2020application\n"
     assert "looking up DOIs" in screen

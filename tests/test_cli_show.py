@@ -13,7 +13,7 @@ import pytest
 
 from citetool.cli import cli
 
-from .conftest import REPO, run
+from .conftest import REPO, read_terminal, run
 
 BELOUSOVA_ROW = (
     "belousova2025embracing\tBelousova and Sharma\t2025\t"
@@ -154,18 +154,9 @@ def _run_on_terminal(args: list[str], env: dict[str, str]) -> str:
         [sys.executable, "-m", "citetool", *args], stdout=follower, stderr=subprocess.PIPE, env=env, cwd=REPO
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    screen = read_terminal(leader)
     proc.wait()
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8")
+    return screen
 
 
 def test_on_a_terminal_show_draws_a_table_within_the_width(tmp_path: Path) -> None:
