@@ -1,17 +1,26 @@
-"""The Crossref client: the one module that talks HTTP (habanero, and httpx2 beneath it).
+"""The Crossref client: the one module that talks HTTP (httpx2, and habanero for search).
 
-habanero fetches ``/works/{doi}``; it retries nothing, so this module adds
-what a polite, robust client needs:
+DOI lookups (``/works/{doi}``) go through one ``httpx2.Client`` of ours
+rather than through habanero: habanero hands back only the JSON body of a
+successful reply, and a polite client has to read the headers of every reply,
+because that is where Crossref announces its limits
+(``x-rate-limit-limit``, ``x-rate-limit-interval``, ``x-concurrency-limit``).
+One client also keeps its connections alive across a batch.  Free-text search
+(``/works?query=``) is a single request and uses habanero's ``Crossref``, which
+validates the query parameters.
+
+What this module adds to plain HTTP:
 
 * timeouts, and retries with exponential backoff on 429, 5xx, timeouts and
   dropped connections, honouring ``Retry-After``, within a bounded total time;
-* Crossref's announced limits: the public pool allows 5 requests/s, 1 at a
-  time; the polite pool (a ``mailto``) 10/s, 3 at a time.  Requests are spaced
-  and bounded accordingly; a 429 that announces lower limits lowers them;
+* Crossref's limits.  Until a reply announces them, the recorded ones apply
+  (public pool 5 requests/s, 1 at a time; polite pool, with a ``mailto``,
+  10/s, 3 at a time); from then on, whatever the latest reply announced,
+  within :data:`MAX_RATE` and :data:`MAX_CONCURRENCY`;
 * a fallback for DOIs registered elsewhere (DataCite, mEDRA, JaLC), which
   Crossref answers with 404: doi.org content negotiation for CSL-JSON.
   habanero's ``cn`` cannot be used for that: for CSL-JSON it ignores its base
-  URL and always asks api.crossref.org, so this module asks doi.org itself.
+  URL and always asks api.crossref.org.
 
 Every record fetched goes into the :class:`~citetool.cache.Cache`.
 """
@@ -22,7 +31,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,26 +44,32 @@ from citetool.errors import CitetoolError, DOINotFound, LookupFailed
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
-#: (requests per second, requests at once) for each pool, as Crossref announces them.
+#: (requests per second, requests at once) for each pool, as Crossref announced them when recorded.
 POOL_LIMITS: dict[str, tuple[float, int]] = {"public": (5.0, 1), "polite": (10.0, 3)}
+#: Ceilings on what an announcement can raise the limits to, whatever a server says.
+MAX_RATE = 50.0
+MAX_CONCURRENCY = 8
 
 
 @dataclass
 class Limiter:
-    """At most ``concurrency`` requests in flight, starts spaced by ``1 / rate`` seconds."""
+    """At most ``concurrency`` requests in flight, starts spaced by ``1 / rate`` seconds.
+
+    Both limits can change while requests wait: :meth:`announce` sets them
+    from a reply's headers.
+    """
 
     rate: float
     concurrency: int
-    _slots: threading.BoundedSemaphore = field(init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+    _in_flight: int = 0
     _next_start: float = 0.0
 
-    def __post_init__(self) -> None:
-        self._slots = threading.BoundedSemaphore(self.concurrency)
-
     def acquire(self) -> None:
-        self._slots.acquire()
-        with self._lock:
+        with self._changed:
+            while self._in_flight >= self.concurrency:
+                self._changed.wait()
+            self._in_flight += 1
             now = time.monotonic()
             start = max(now, self._next_start)
             self._next_start = start + 1.0 / self.rate
@@ -62,18 +77,42 @@ class Limiter:
             time.sleep(start - now)
 
     def release(self) -> None:
-        self._slots.release()
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify_all()
 
-    def announce(self, headers: Any) -> None:
-        """Lower the request rate to what Crossref's ``x-rate-limit-*`` headers announce."""
-        try:
-            limit = float(headers.get("x-rate-limit-limit"))
-            interval = float(str(headers.get("x-rate-limit-interval", "1s")).rstrip("s"))
-        except (TypeError, ValueError):
-            return
-        if limit > 0 and interval > 0:
-            with self._lock:
-                self.rate = min(self.rate, limit / interval)
+    def announce(self, headers: Mapping[str, str]) -> None:
+        """Take the limits a reply announces; headers that are absent or malformed change nothing."""
+        rate = _announced_rate(headers)
+        concurrency = _positive_int(headers.get("x-concurrency-limit"))
+        with self._changed:
+            if rate is not None:
+                self.rate = min(rate, MAX_RATE)
+            if concurrency is not None:
+                self.concurrency = min(concurrency, MAX_CONCURRENCY)
+            self._changed.notify_all()
+
+
+def _announced_rate(headers: Mapping[str, str]) -> float | None:
+    """Requests per second from ``x-rate-limit-limit`` over ``x-rate-limit-interval`` (``1s``, ``1m``...)."""
+    limit = _positive_int(headers.get("x-rate-limit-limit"))
+    interval = str(headers.get("x-rate-limit-interval", "1s")).strip().lower()
+    unit = {"s": 1.0, "m": 60.0, "h": 3600.0}.get(interval[-1:], 0.0)
+    try:
+        seconds = float(interval[:-1]) * unit if unit else float(interval)
+    except ValueError:
+        return None
+    if limit is None or not seconds > 0:
+        return None
+    return limit / seconds
+
+
+def _positive_int(value: str | None) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if number > 0 else None
 
 
 @dataclass
@@ -92,6 +131,8 @@ class Client:
     limiter: Limiter = field(init=False)
     network_used: bool = field(init=False, default=False)
     cache_writes: bool = True  # `update` turns this off: the cache must keep what the library holds
+    _session: Any = field(init=False, default=None)
+    _session_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         rate, concurrency = POOL_LIMITS["polite" if self.mailto else "public"]
@@ -99,7 +140,28 @@ class Client:
 
     @property
     def user_agent(self) -> str:
-        return f"citetool/{__version__}"
+        """``citetool/VERSION``, plus ``(mailto:...)`` for Crossref's polite pool."""
+        agent = f"citetool/{__version__}"
+        return f"{agent} (mailto:{self.mailto})" if self.mailto else agent
+
+    def _http(self) -> Any:
+        """The one keep-alive ``httpx2.Client`` of this lookup session."""
+        with self._session_lock:
+            if self._session is None:
+                import httpx2
+
+                self._session = httpx2.Client(
+                    headers={"User-Agent": self.user_agent},
+                    timeout=self.timeout,
+                    limits=httpx2.Limits(max_connections=MAX_CONCURRENCY),
+                )
+            return self._session
+
+    def close(self) -> None:
+        """Close the connections this client holds open."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     # -- one DOI ---------------------------------------------------------------
 
@@ -122,28 +184,22 @@ class Client:
         return record
 
     def _crossref(self, doi: str) -> dict[str, Any]:
-        from habanero import Crossref
-
-        client = Crossref(
-            base_url=self.crossref_url.rstrip("/"), mailto=self.mailto, ua_string=self.user_agent, timeout=self.timeout
-        )
-        body = client.works(ids=doi_module.url_path(doi))
+        response = self._http().get(f"{self.crossref_url.rstrip('/')}/works/{doi_module.url_path(doi)}")
+        self.limiter.announce(response.headers)
+        response.raise_for_status()
+        body = _json_body(response, doi)
         message = body.get("message") if isinstance(body, dict) else None
         if not isinstance(message, dict):
             raise LookupFailed(f"{doi}: Crossref answered with something that is not a work record")
         return message
 
     def _content_negotiation(self, doi: str) -> dict[str, Any]:
-        import httpx2
-
-        response = httpx2.get(
-            f"{self.doi_url.rstrip('/')}/{doi_module.url_path(doi)}",
-            headers={"Accept": CSL_JSON, "User-Agent": self.user_agent},
-            timeout=self.timeout,
+        response = self._http().get(
+            f"{self.doi_url.rstrip('/')}/{doi_module.url_path(doi)}", headers={"Accept": CSL_JSON},
             follow_redirects=True,
-        )
+        )  # fmt: skip
         response.raise_for_status()
-        data = json.loads(response.content)
+        data = _json_body(response, doi)
         if not isinstance(data, dict):
             raise LookupFailed(f"{doi}: doi.org answered with something that is not a CSL-JSON record")
         return data
@@ -165,8 +221,6 @@ class Client:
                     raise DOINotFound(doi) from exc
                 if status not in RETRY_STATUSES:
                     raise LookupFailed(f"{doi}: the server refused the request (HTTP {status})") from exc
-                if status == 429:
-                    self.limiter.announce(exc.response.headers)
                 retry_after = _retry_after(exc.response.headers.get("retry-after"))
                 failure = LookupFailed(f"{doi}: the server kept failing (HTTP {status})")
             except RequestError as exc:
@@ -209,7 +263,7 @@ class Client:
             from habanero import Crossref
 
             client = Crossref(
-                base_url=self.crossref_url.rstrip("/"), mailto=self.mailto, ua_string=self.user_agent,
+                base_url=self.crossref_url.rstrip("/"), mailto=self.mailto, ua_string=f"citetool/{__version__}",
                 timeout=self.timeout,
             )  # fmt: skip
             body = client.works(query=query, limit=rows)
@@ -243,10 +297,25 @@ class Client:
                 if done is not None:
                     done(doi)
 
-        workers = max(1, min(self.limiter.concurrency, len(unique)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(one, unique))
+        # As many workers as any announcement could allow; the limiter decides how many run.
+        workers = max(1, min(MAX_CONCURRENCY, len(unique)))
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(one, unique))
+        finally:
+            self.close()
         return dict(zip(unique, results, strict=True))
+
+
+def _json_body(response: Any, doi: str) -> Any:
+    """The parsed JSON of a successful reply; a web page or a broken body is a one-line error."""
+    content_type = response.headers.get("content-type", "").lower()
+    if "html" in content_type or response.content.lstrip()[:1] == b"<":
+        raise LookupFailed(f"{doi}: the server answered with a web page, not JSON")
+    try:
+        return json.loads(response.content)
+    except ValueError as exc:
+        raise LookupFailed(f"{doi}: the server sent a broken (truncated or invalid) JSON body") from exc
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -3,7 +3,8 @@
 ``/works/{doi}`` answers with the recorded work (or the recorded 404 body);
 ``/cn/{doi}`` answers content negotiation with recorded CSL-JSON.  A test can
 queue faults per DOI (status codes with headers, slow replies, HTML, truncated
-JSON, dropped connections).  The server counts requests and the most it saw
+JSON, dropped connections).  Every reply announces rate and concurrency limits
+in Crossref's headers.  The server counts requests and the most it saw
 in flight at once.
 """
 
@@ -50,20 +51,29 @@ def recorded_works() -> dict[str, bytes]:
 class ReplayServer:
     """Start with ``with ReplayServer() as server:``; ``server.url`` is the base URL."""
 
-    def __init__(self, works: dict[str, bytes] | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self, works: dict[str, bytes] | None = None, delay: float = 0.0, limits: tuple[str, str, str] | None = None
+    ) -> None:
         self.works = recorded_works() if works is None else works
         self.csl: dict[str, bytes] = {}
         self.search_body = (DATA / "works-query-ecology-rows2.json").read_bytes()
         self.delay = delay
+        # (x-rate-limit-limit, x-rate-limit-interval, x-concurrency-limit); None announces what
+        # Crossref announced when the fixtures were recorded: the polite pool for a mailto, else the public one.
+        self.limits = limits
         self.script: dict[str, list[Reply]] = {}
         self.requests: list[tuple[str, dict[str, str], float]] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.in_flight_on_arrival: list[int] = []  # per request, counting itself
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle on, the body would wait for the
+            # client's delayed ACK (40 ms), a delay no real server adds.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -72,6 +82,7 @@ class ReplayServer:
                 with server._lock:
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                    server.in_flight_on_arrival.append(server.in_flight)
                     server.requests.append((self.path, dict(self.headers), time.monotonic()))
                 try:
                     server._answer(self)
@@ -116,9 +127,11 @@ class ReplayServer:
         handler.send_response(reply.status)
         handler.send_header("Content-Type", reply.content_type)
         handler.send_header("Content-Length", str(len(reply.body)))
-        handler.send_header("x-rate-limit-limit", "10")
-        handler.send_header("x-rate-limit-interval", "1s")
-        handler.send_header("x-concurrency-limit", "3")
+        polite = "mailto:" in handler.headers.get("User-Agent", "")
+        rate, interval, concurrency = self.limits or (("10", "1s", "3") if polite else ("5", "1s", "1"))
+        handler.send_header("x-rate-limit-limit", rate)
+        handler.send_header("x-rate-limit-interval", interval)
+        handler.send_header("x-concurrency-limit", concurrency)
         for name, value in reply.headers.items():
             handler.send_header(name, value)
         handler.end_headers()

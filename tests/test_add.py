@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -231,6 +232,62 @@ def test_lookups_run_concurrently_within_the_polite_pool_limit(workdir: Path, mo
     assert len(result.stdout.splitlines()) == 9
     assert replay.max_in_flight == 3
     assert elapsed < 9 * 0.3
+
+
+def _add_many(replay: ReplayServer, monkeypatch: pytest.MonkeyPatch, count: int, mailto: bool = True) -> None:
+    monkeypatch.setenv("CITETOOL_CROSSREF_URL", replay.url)
+    if mailto:
+        monkeypatch.setenv("CITETOOL_MAILTO", "someone@example.org")
+    result = run("add", *sorted(replay.works)[:count])
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == count
+
+
+def test_the_public_pool_asks_one_at_a_time(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ReplayServer(delay=0.1) as replay:
+        _add_many(replay, monkeypatch, 4, mailto=False)
+    assert replay.max_in_flight == 1
+    assert "mailto:" not in replay.requests[0][1]["User-Agent"]
+
+
+@pytest.mark.parametrize("announced", [2, 5])
+def test_the_concurrency_a_reply_announces_is_followed(
+    announced: int, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The polite pool starts 3 at a time; once a reply is back, what it announced holds.
+    with ReplayServer(delay=0.4, limits=("50", "1s", str(announced))) as replay:
+        _add_many(replay, monkeypatch, 9)
+    assert replay.in_flight_on_arrival[:3] == [1, 2, 3]
+    assert max(replay.in_flight_on_arrival[3:]) == announced
+
+
+def test_the_rate_a_reply_announces_spaces_the_requests(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2 requests per second, announced as 120 per minute.
+    with ReplayServer(limits=("120", "1m", "3")) as replay:
+        _add_many(replay, monkeypatch, 6)
+    starts = [when for _path, _headers, when in replay.requests]
+    # The first three were spaced at the starting 10/s, before any reply had come back.
+    assert starts[2] - starts[0] < 0.45
+    assert all(later - earlier >= 0.45 for earlier, later in itertools.pairwise(starts[3:]))
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s", "x-concurrency-limit": "5"}, (50.0, 5)),
+        ({"x-rate-limit-limit": "30", "x-rate-limit-interval": "1m"}, (0.5, 3)),
+        ({"x-rate-limit-limit": "1000", "x-rate-limit-interval": "1s", "x-concurrency-limit": "100"}, (50.0, 8)),
+        ({"x-rate-limit-limit": "ten", "x-rate-limit-interval": "soon", "x-concurrency-limit": "0"}, (10.0, 3)),
+        ({}, (10.0, 3)),
+    ],
+    ids=["seconds", "minutes", "capped", "malformed", "absent"],
+)
+def test_announced_limits_are_read_and_capped(headers: dict[str, str], expected: tuple[float, int]) -> None:
+    from citetool.crossref import Limiter
+
+    limiter = Limiter(10.0, 3)
+    limiter.announce(headers)
+    assert (limiter.rate, limiter.concurrency) == expected
 
 
 def test_a_broken_library_is_refused_before_any_lookup(tmp_path: Path, server: ReplayServer) -> None:

@@ -31,3 +31,14 @@ def test_readme_documents_every_exit_code() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for code in ExitCode:
         assert re.search(rf"^\| {int(code)} \| ", readme, re.M), code
+
+
+def test_a_non_editable_install_ships_every_subpackage() -> None:
+    import tomllib
+
+    from setuptools import find_namespace_packages
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    shipped = set(find_namespace_packages(str(REPO), include=config["include"]))
+    on_disk = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "citetool").rglob("__init__.py")}
+    assert on_disk <= shipped, f"not installed by `pip install .`: {sorted(on_disk - shipped)}"
