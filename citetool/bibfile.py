@@ -97,7 +97,19 @@ def _convert_entry(raw_entry: Any, line: int, problems: list[Problem]) -> Entry 
 
 
 def parse(text: str) -> Document:
-    """Split ``text`` (already decoded, without a BOM) into a :class:`Document`."""
+    """Split ``text`` (already decoded, without a BOM) into a :class:`Document`.
+
+    citetool's own scanner (:mod:`citetool.bibscan`) reads well-formed files;
+    whatever it is not sure of, bibtexparser's splitter reads, and reports.
+    """
+    from citetool import bibscan
+
+    document = bibscan.scan(text)
+    return document if document is not None else split_with_bibtexparser(text)
+
+
+def split_with_bibtexparser(text: str) -> Document:
+    """:func:`parse` done by bibtexparser's splitter alone (the slow path, and the reference)."""
     from bibtexparser import model as bp
     from bibtexparser.splitter import Splitter
 
@@ -107,6 +119,8 @@ def parse(text: str) -> Document:
     document = Document(text=text)
     library = Splitter(text).split()
     cursor = 0
+    line, line_cursor = 1, 0
+    seen_keys: set[str] = set()
     for raw_block in library.blocks:
         raw = raw_block.raw or ""
         start = text.find(raw, cursor)
@@ -115,57 +129,63 @@ def parse(text: str) -> Document:
             continue
         end = start + len(raw)
         cursor = end
-        line = (raw_block.start_line or 0) + 1
+        # Counted here: bibtexparser does not count a line break that follows a backslash.
+        line += text.count("\n", line_cursor, start)
+        line_cursor = start
         block = Block("comment", start, end, line)
-        if isinstance(raw_block, bp.DuplicateFieldKeyBlock):
-            inner = raw_block.ignore_error_block
-            entry = _convert_entry(inner, line, document.problems)
-            names = ", ".join(sorted(raw_block.duplicate_keys))
-            document.problems.append(
-                Problem(line, str(getattr(inner, "key", "")), f"repeated field {names}; BibTeX uses the first", False)
-            )
-            block.kind, block.entry = ("entry", entry) if entry else ("failed", None)
-        elif isinstance(raw_block, bp.DuplicateBlockKeyBlock):
-            inner = raw_block.ignore_error_block
-            block.kind = "entry" if isinstance(inner, bp.Entry) else "string"
-            if isinstance(inner, bp.Entry):
-                block.entry = _convert_entry(inner, line, document.problems)
-                document.problems.append(Problem(line, inner.key, "duplicate key; rename one of the entries"))
-            else:
-                block.name = str(getattr(inner, "key", "")).lower()
-                document.problems.append(
-                    Problem(line, block.name, f"@string '{block.name}' is defined again; BibTeX uses the last", False)
-                )
-                _add_string(document, block, inner)
+        # Repeated keys and macro names are found here, not by bibtexparser: it misses a repeated
+        # key when one of the entries also repeats a field, and it compares macro names by case.
+        if isinstance(raw_block, bp.DuplicateBlockKeyBlock) and raw_block.ignore_error_block is not None:
+            raw_block = raw_block.ignore_error_block
+        repeated: list[str] = []
+        if isinstance(raw_block, bp.DuplicateFieldKeyBlock) and raw_block.ignore_error_block is not None:
+            repeated = sorted(raw_block.duplicate_keys)
+            raw_block = raw_block.ignore_error_block
+        if isinstance(raw_block, bp.Entry):
+            entry_block(document, block, _convert_entry(raw_block, line, document.problems), str(raw_block.key),
+                         repeated, seen_keys)  # fmt: skip
         elif isinstance(raw_block, bp.ParsingFailedBlock):
             block.kind = "failed"
             match = _KEY_IN_RAW.match(raw.lstrip())
             document.problems.append(
                 Problem(line, match.group(1) if match else None, _failure_message(raw_block.error))
             )
-        elif isinstance(raw_block, bp.Entry):
-            block.kind = "entry"
-            block.entry = _convert_entry(raw_block, line, document.problems)
-            if block.entry is None:
-                block.kind = "failed"
         elif isinstance(raw_block, bp.String):
             block.kind = "string"
-            block.name = raw_block.key.lower()
-            _add_string(document, block, raw_block)
+            block.name = str(raw_block.key).lower()
+            raw_value = str(raw_block.value)
+            try:
+                value = Value.parse(raw_value)
+            except ValueSyntaxError as exc:
+                document.problems.append(Problem(block.line, block.name, f"@string value: {exc}"))
+                value = Value.braced(raw_value)
+            add_string(document, block, value)
         elif isinstance(raw_block, bp.Preamble):
             block.kind = "preamble"
         document.blocks.append(block)
-        if block.entry is not None and block.entry.key not in document.entries:
-            document.entries[block.entry.key] = block.entry
     return document
 
 
-def _add_string(document: Document, block: Block, raw_string: Any) -> None:
-    raw_value = str(raw_string.value)
-    try:
-        block.value = Value.parse(raw_value)
-    except ValueSyntaxError as exc:
-        document.problems.append(Problem(block.line, block.name, f"@string value: {exc}"))
-        block.value = Value.braced(raw_value)
-    if block.name is not None:
-        document.strings[block.name] = block.value
+def entry_block(
+    document: Document, block: Block, entry: Entry | None, key: str, repeated: list[str], seen_keys: set[str]
+) -> None:
+    """Fill in an entry's block and report repeated fields and keys (shared with :mod:`citetool.bibscan`)."""
+    block.kind, block.entry = ("entry", entry) if entry is not None else ("failed", None)
+    if repeated:
+        names = ", ".join(repeated)
+        document.problems.append(Problem(block.line, key, f"repeated field {names}; BibTeX uses the first", False))
+    if key in seen_keys:
+        document.problems.append(Problem(block.line, key, "duplicate key; rename one of the entries"))
+    seen_keys.add(key)
+    if entry is not None:
+        document.entries.setdefault(key, entry)
+
+
+def add_string(document: Document, block: Block, value: Value) -> None:
+    """Record an ``@string`` block's macro; BibTeX names are case-insensitive, and the last one wins."""
+    name = block.name or ""
+    if name in document.strings:
+        document.problems.append(Problem(block.line, name, f"@string '{name}' is defined again; BibTeX uses the last",
+                                         False))  # fmt: skip
+    block.value = value
+    document.strings[name] = value

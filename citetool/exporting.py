@@ -101,6 +101,9 @@ def resolved(entry: Entry, lib: Library) -> Entry:
     """``entry`` with every macro expanded into literal text (month macros kept as months)."""
     fields: dict[str, Value] = {}
     for name, value in entry.fields.items():
+        if len(value.parts) == 1 and type(value.parts[0]) is Literal and value.parts[0].delimiter == "{":
+            fields[name] = value  # already resolved: most values, so no new objects for them
+            continue
         if name == "month" and len(value.parts) == 1 and isinstance(value.parts[0], MacroRef):
             macro = value.parts[0].name.lower()
             if macro in MONTH_MACROS and macro not in lib.strings:

@@ -126,21 +126,6 @@ def _first_bad_line(data: bytes) -> int:
     return 0
 
 
-#: Libraries smaller than this parse faster than their cache file loads.
-CACHE_THRESHOLD = 256 * 1024
-
-
-def _parse_cached(data: bytes, text: str) -> Document:
-    from citetool import parsecache
-
-    key = parsecache.digest(data)
-    document = parsecache.load(key, text)
-    if document is None:
-        document = bibfile.parse(text)
-        parsecache.store(key, document)
-    return document
-
-
 def parse_bytes(path: Path, data: bytes) -> Library:
     """Build a :class:`Library` from the bytes of ``path``.
 
@@ -155,7 +140,7 @@ def parse_bytes(path: Path, data: bytes) -> Library:
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]
-    document = _parse_cached(data, text) if len(data) >= CACHE_THRESHOLD else bibfile.parse(text)
+    document = bibfile.parse(text)
     if bad_line:
         document.problems.insert(
             0,
@@ -164,15 +149,19 @@ def parse_bytes(path: Path, data: bytes) -> Library:
     return Library(path=path, text=text, bom=bom, document=document)
 
 
-def load(path: Path) -> Library:
-    """Read the library at ``path``; a missing file is :class:`LibraryMissing`."""
+def read(path: Path) -> bytes:
+    """The bytes of the library at ``path``; a missing file is :class:`LibraryMissing`."""
     try:
-        data = storage.read_bytes(path)
+        return storage.read_bytes(path)
     except FileNotFoundError as exc:
         raise LibraryMissing(
             f"{path}: no such library; create it with `citetool add DOI` or pass --library FILE"
         ) from exc
-    return parse_bytes(path, data)
+
+
+def load(path: Path) -> Library:
+    """Read the library at ``path``; a missing file is :class:`LibraryMissing`."""
+    return parse_bytes(path, read(path))
 
 
 def load_or_empty(path: Path) -> Library:

@@ -154,6 +154,9 @@ class Value(NamedTuple):
 
         Unknown macros expand to their own name, as BibTeX does after warning.
         """
+        parts = self.parts
+        if len(parts) == 1 and type(parts[0]) is Literal:  # nearly every value; keep it cheap
+            return parts[0].text
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, Literal):

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from citetool.bibfile import Problem
     from citetool.cli.app import State
     from citetool.library import Library
 
@@ -34,18 +37,18 @@ def open_library(state: State) -> Library:
     from citetool import library
 
     lib = library.load(state.library_path)
-    report_problems(lib)
+    report_problems(lib.path, lib.problems)
     return lib
 
 
-def report_problems(lib: Library, limit: int = 5) -> None:
-    problems = lib.problems
+def report_problems(path: Path, problems: list[Problem], limit: int = 5) -> None:
+    """Warn about the first ``limit`` problems of the library at ``path``, and count the rest."""
     for problem in problems[:limit]:
-        warn(problem.describe(lib.path))
+        warn(problem.describe(path))
     if len(problems) > limit:
-        warn(f"{lib.path}: {len(problems) - limit} more problems not shown")
+        warn(f"{path}: {len(problems) - limit} more problems not shown")
     if any(problem.fatal for problem in problems):
-        warn(f"{lib.path}: showing what parsed; citetool will not write this file until it is fixed")
+        warn(f"{path}: showing what parsed; citetool will not write this file until it is fixed")
 
 
 def print_json(data: object) -> None:

@@ -10,11 +10,12 @@ import click
 
 from citetool import config
 from citetool.cli.app import State, cli, complete_keys
-from citetool.cli.output import console, info, open_library, print_json, stdout_is_terminal, warn
+from citetool.cli.output import console, info, open_library, print_json, report_problems, stdout_is_terminal, warn
 from citetool.errors import CheckFailed, UnknownKeys
 
 if TYPE_CHECKING:
     from citetool.library import Library
+    from citetool.listing import Summary
 
 
 @cli.command()
@@ -38,6 +39,9 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) 
     """
     from citetool import listing
 
+    if not (keys or query or as_json):
+        _print_table(_table_rows(state))
+        return
     lib = open_library(state)
     entries = list(lib.entries.values())
     if keys:
@@ -48,13 +52,38 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) 
     if query:
         entries = [entry for entry in entries if listing.matches(entry, lib.strings, query)]
     if as_json:
-        data = [listing.to_json(entry, lib.strings) for entry in entries]
-        print_json(data)
+        from citetool import jsontext
+
+        for line in jsontext.array_lines(listing.to_json(entry, lib.strings) for entry in entries):
+            click.echo(line)
         return
     if keys:
         _show_full(entries, lib)
-        return
-    rows = [listing.summarize(entry, lib.strings) for entry in entries]
+    else:
+        _print_table([listing.summarize(entry, lib.strings) for entry in entries])
+
+
+def _table_rows(state: State) -> list[Summary]:
+    """The rows of the whole library's table: from the table cache when the file is unchanged."""
+    from citetool import library, listing, rowcache
+
+    data = library.read(state.library_path)
+    key = rowcache.digest(data) if len(data) >= rowcache.THRESHOLD else None
+    cached = rowcache.load(key) if key else None
+    if cached is not None:
+        problems, rows = cached
+        report_problems(state.library_path, problems)
+        return rows
+    lib = library.parse_bytes(state.library_path, data)
+    report_problems(lib.path, lib.problems)
+    rows = [listing.summarize(entry, lib.strings) for entry in lib.entries.values()]
+    if key:
+        rowcache.store(key, lib.problems, rows)
+    return rows
+
+
+def _print_table(rows: list[Summary]) -> None:
+    """A rich table on a terminal; otherwise one tab-separated line per entry."""
     if stdout_is_terminal():
         from rich.table import Table
 
@@ -69,8 +98,8 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) 
             table.add_row(row.key, row.authors, row.year, row.title, row.venue)
         console().print(table)
         return
-    for row in rows:
-        click.echo("\t".join((row.key, row.authors, row.year, row.title, row.venue)))
+    if rows:
+        click.echo("\n".join("\t".join((row.key, row.authors, row.year, row.title, row.venue)) for row in rows))
 
 
 def _show_full(entries: list[Any], lib: Library) -> None:

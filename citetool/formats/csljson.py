@@ -1,13 +1,12 @@
-"""``--format csl-json``: a JSON array of CSL items (validates against the CSL data schema)."""
+"""``--format csl-json``: a JSON array of CSL items, one per line (validates against the CSL data schema)."""
 
 from __future__ import annotations
 
-import json
-
+from citetool import jsontext
 from citetool.csl import item
 from citetool.formats import Context
 from citetool.model import Entry
 
 
 def write(entries: list[Entry], context: Context) -> str:
-    return json.dumps([item(entry) for entry in entries], ensure_ascii=False, indent=2) + "\n"
+    return jsontext.array(item(entry) for entry in entries)

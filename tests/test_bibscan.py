@@ -1,0 +1,108 @@
+"""citetool's own scanner reads exactly what bibtexparser's splitter reads, only faster.
+
+Every corpus file is read both ways; where the scanner answers at all, blocks,
+spans, lines, keys, types, fields, values, macros and problems must be equal.
+It may leave a file to bibtexparser only when that file has a syntax error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citetool import bibfile, bibscan
+from citetool.bibfile import Document
+
+from .conftest import CORPORA, need_corpora
+
+
+def _signature(document: Document) -> tuple[object, ...]:
+    blocks = [
+        (b.kind, b.start, b.end, b.line, b.name, b.value,
+         None if b.entry is None else (b.entry.key, b.entry.entry_type, list(b.entry.fields.items()), b.entry.line))
+        for b in document.blocks
+    ]  # fmt: skip
+    problems = [(p.line, p.key, p.message, p.fatal) for p in document.problems]
+    return blocks, problems, list(document.entries), list(document.strings.items())
+
+
+def _both(text: str) -> tuple[Document | None, Document]:
+    return bibscan.scan(text), bibfile.split_with_bibtexparser(text)
+
+
+def _corpus_files() -> list[Path]:
+    return sorted(CORPORA.rglob("*.bib")) if CORPORA.is_dir() else []
+
+
+@pytest.mark.corpora
+def test_both_readers_agree_on_every_corpus_file() -> None:
+    files = _corpus_files() or [need_corpora()]
+    left_to_bibtexparser = []
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+        fast, reference = _both(text)
+        if fast is None:
+            left_to_bibtexparser.append(path)
+            assert any(problem.fatal for problem in reference.problems), f"{path}: valid, yet left to bibtexparser"
+            continue
+        assert _signature(fast) == _signature(reference), path
+    # Only the few files with syntax errors take the slow path.
+    assert len(left_to_bibtexparser) <= 5, left_to_bibtexparser
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '@article(k1, title = "A (b) c", year = 2001)\n@string(s = "x)y")\n@preamble("a)" # {b})\n',
+        '@misc{k, title = "He said {"}hi{"}", note = {a \\{ b}}\n',
+        "@misc{@handle_key, author = {{\\\\@someone}}, title = {LeQua @ {CLEF}}}\n",
+        "@misc{k,\n  title = {A},\n  Title = {B},\n  title = {C},\n}\n",
+        "@string{jt = {J}}\n@STRING{JT = {K}}\n@misc{k, journal = jt # { x}}\n",
+        "@misc{k, title = {A}}\n@misc{k, title = {B}}\n@misc{K, title = {C}}\n",
+        "@misc{k, title = {A} {B}}\n@misc{j, title = {fine}}\n",
+        "% text before\n@comment{a {nested} comment}\nemail@example.org\n@misc{k,}\n@misc{e}\n",
+        '@misc{k, title = {line\\\\\nbreak}, year = 2001}\n\n@misc{j, title = "x"}',
+        "\ufeff@misc{k, title = {A}}",
+    ],
+    ids=[
+        "parentheses",
+        "quote-escapes",
+        "at-signs",
+        "repeated-fields",
+        "macros",
+        "duplicate-keys",
+        "bad-value",
+        "comments",
+        "backslash-newline",
+        "odd-start",
+    ],
+)
+def test_both_readers_agree_on_tricky_input(text: str) -> None:
+    fast, reference = _both(text)
+    assert fast is not None
+    assert _signature(fast) == _signature(reference)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@misc{k, title = {unclosed}\n@misc{j, title = {B}}\n",
+        "@misc{k title = {A}}\n",
+        "@misc{k, title = {A}, junk}\n",
+        "@misc{k, title = " + "{" * (bibscan.MAX_DEPTH + 1) + "x" + "}" * (bibscan.MAX_DEPTH + 1) + "}\n",
+        "@misc{k, title = {A\n@misc{j, title = {B}}\n}}\n",
+    ],
+    ids=["unclosed", "missing-comma", "dangling-name", "too-deep", "block-start-inside"],
+)
+def test_what_the_scanner_is_not_sure_of_goes_to_bibtexparser(text: str) -> None:
+    assert bibscan.scan(text) is None
+    assert bibfile.parse(text).problems == bibfile.split_with_bibtexparser(text).problems
+
+
+def test_lines_count_every_line_break() -> None:
+    # bibtexparser does not count a line break after a backslash; citetool does, in both readers.
+    text = "@misc{a, note = {x\\\n y}}\n@misc{b, title = {B}}\n"
+    fast, reference = _both(text)
+    assert fast is not None
+    assert [b.line for b in fast.blocks] == [b.line for b in reference.blocks] == [1, 3]
