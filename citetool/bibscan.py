@@ -27,6 +27,7 @@ both agree on every corpus file.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ class _Grammar:
     quoted_body: re.Pattern[str]  # the same for @string and @preamble
 
 
+@functools.cache
 def _grammar(closer: str) -> _Grammar:
     escaped_marks = '{}",=\n' + (")" if closer == ")" else "")
     name = r'(?:[^{}",=@\\' + (")" if closer == ")" else "") + r"]++|" + _PLAIN_AT + r")*+"
@@ -93,7 +95,7 @@ def _grammar(closer: str) -> _Grammar:
     )
 
 
-_GRAMMARS = {"{": _grammar("}"), "(": _grammar(")")}
+_CLOSERS = {"{": "}", "(": ")"}
 
 
 class _NotSure(Exception):
@@ -144,7 +146,7 @@ class _Scanner:
             if start_match is None:
                 return self.document
             opening = start_match.end()
-            grammar = _GRAMMARS[text[opening]]
+            grammar = _grammar(_CLOSERS[text[opening]])  # compiled on first use
             kind = start_match.group().lower()
             block = Block("comment", block_start, block_start, self.line_at(block_start))
             if kind.startswith(("@comment", "@preamble")):
