@@ -206,7 +206,6 @@ class Client:
 
     def _with_retries(self, doi: str, deadline: float, call: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
         import httpx2
-        from habanero.exceptions import RequestError
 
         attempt = 0
         while True:
@@ -223,8 +222,8 @@ class Client:
                     raise LookupFailed(f"{doi}: the server refused the request (HTTP {status})") from exc
                 retry_after = _retry_after(exc.response.headers.get("retry-after"))
                 failure = LookupFailed(f"{doi}: the server kept failing (HTTP {status})")
-            except RequestError as exc:
-                status = exc.status_code
+            except _Refused as exc:
+                status = exc.status
                 if status == 404:
                     raise DOINotFound(doi) from exc
                 if status in RETRY_STATUSES:
@@ -261,12 +260,16 @@ class Client:
 
         def call(_label: str) -> dict[str, Any]:
             from habanero import Crossref
+            from habanero.exceptions import RequestError
 
             client = Crossref(
                 base_url=self.crossref_url.rstrip("/"), mailto=self.mailto, ua_string=f"citetool/{__version__}",
                 timeout=self.timeout,
             )  # fmt: skip
-            body = client.works(query=query, limit=rows)
+            try:
+                body = client.works(query=query, limit=rows)
+            except RequestError as exc:
+                raise _Refused(exc.status_code) from exc
             message = body.get("message") if isinstance(body, dict) else None
             if not isinstance(message, dict) or not isinstance(message.get("items"), list):
                 raise LookupFailed(f"search {query!r}: Crossref answered with something that is not a work list")
@@ -305,6 +308,14 @@ class Client:
         finally:
             self.close()
         return dict(zip(unique, results, strict=True))
+
+
+class _Refused(Exception):
+    """habanero's error for a non-JSON error reply, carried without importing habanero for lookups."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 def _json_body(response: Any, doi: str) -> Any:
