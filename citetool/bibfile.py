@@ -75,6 +75,11 @@ def _failure_message(error: object) -> str:
     return message
 
 
+def field_problem(line: int, key: str, name: str, error: ValueSyntaxError) -> Problem:
+    """The problem of a field whose value is not a BibTeX expression (both readers report it so)."""
+    return Problem(line, key, f"field '{name}': {error}; a comma may be missing after the previous field")
+
+
 def _convert_entry(raw_entry: Any, line: int, problems: list[Problem]) -> Entry | None:
     fields: dict[str, Value] = {}
     key = str(raw_entry.key)
@@ -85,13 +90,7 @@ def _convert_entry(raw_entry: Any, line: int, problems: list[Problem]) -> Entry 
         try:
             fields[name] = Value.parse(str(raw_field.value))
         except ValueSyntaxError as exc:
-            problems.append(
-                Problem(
-                    raw_field.start_line + 1,
-                    key,
-                    f"field '{name}': {exc}; a comma may be missing after the previous field",
-                )
-            )
+            problems.append(field_problem(raw_field.start_line + 1, key, name, exc))
             return None
     return Entry(key=key, entry_type=str(raw_entry.entry_type).lower(), fields=fields, line=line)
 

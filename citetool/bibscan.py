@@ -31,7 +31,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from citetool.bibfile import Block, Document, Problem, add_string, entry_block
+from citetool.bibfile import Block, Document, Problem, add_string, entry_block, field_problem
 from citetool.model import Entry, Literal, Value, ValueSyntaxError
 
 #: Brace nesting the patterns follow; deeper values go to bibtexparser.
@@ -217,10 +217,7 @@ class _Scanner:
                 try:
                     fields[name] = _value(field.group(2).strip())
                 except ValueSyntaxError as exc:
-                    failure = Problem(
-                        block.line + text.count("\n", block.start, field.start(2)), key,
-                        f"field '{name}': {exc}; a comma may be missing after the previous field",
-                    )  # fmt: skip
+                    failure = field_problem(block.line + text.count("\n", block.start, field.start(2)), key, name, exc)
             pos = field.end()
             closed = field.group(3) != ","
         block.end = pos
