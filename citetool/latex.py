@@ -52,6 +52,8 @@ ASCII_PUNCTUATION: dict[str, str] = {
 }
 _SPECIAL_RE = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _NEEDS_PARSER = re.compile(r"[\\{}~$%]")
+# What, besides braces, pylatexenc turns into other text; a value with braces alone just loses them.
+_MORE_THAN_BRACES = re.compile(r"[\\~$%`&]|''|<<|>>|!`|\?`")
 _SPACES = re.compile(r"\s+")
 
 
@@ -85,16 +87,24 @@ def to_text(value: str) -> str:
     if "--" in value:  # TeX's dash ligatures, read in the source (so an escaped -{}- stays two hyphens)
         value = value.replace("---", "\u2014").replace("--", "\u2013")
     if _NEEDS_PARSER.search(value):
-        for source, placeholder in _DECODE_FIRST.items():
-            value = value.replace(source, placeholder)
-        try:
-            value = str(_decoder().latex_to_text(value))
-        except Exception:  # pylatexenc raises on exotic input; show the source instead
-            value = value.replace("{", "").replace("}", "")
-        value = value.replace("\xa0", " ")
-        for placeholder, text in _DECODE_AFTER.items():
-            value = value.replace(placeholder, text)
+        # Braces alone, as in most titles ({Protected} {Words}), need no parser: they just go.
+        plain = not _MORE_THAN_BRACES.search(value)
+        value = value.replace("{", "").replace("}", "") if plain else _parse(value)
     return _SPACES.sub(" ", value).strip()
+
+
+def _parse(value: str) -> str:
+    """``value`` read by pylatexenc (the slow path of :func:`to_text`)."""
+    for source, placeholder in _DECODE_FIRST.items():
+        value = value.replace(source, placeholder)
+    try:
+        value = str(_decoder().latex_to_text(value))
+    except Exception:  # pylatexenc raises on exotic input; show the source instead
+        value = value.replace("{", "").replace("}", "")
+    value = value.replace("\xa0", " ")
+    for placeholder, text in _DECODE_AFTER.items():
+        value = value.replace(placeholder, text)
+    return value
 
 
 def escape(text: str) -> str:
