@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -177,18 +178,23 @@ def main() -> None:
         with ReplayServer() as server:
             add_env = {**env, "CITETOOL_CROSSREF_URL": server.url}
             doi = "10.1038/srep16696"
-            restore = ["sh", "-c", f"cp '{writable}' '{library}'; rm -rf '{work / 'cache'}'"]
+            cache = work / "cache"
+            # Cold: no cache at all.  Warm: the library was read before (here by `show`) and is
+            # unchanged; only the DOI's record is dropped, so the lookup still goes to the server.
+            cold_restore = ["sh", "-c", f"cp '{writable}' '{library}'; rm -rf '{cache}'"]
+            warm_restore = ["sh", "-c", f"cp '{writable}' '{library}'; rm -rf '{cache / 'works'}'; "
+                            f"{shlex.join(base)} show > /dev/null 2>&1"]  # fmt: skip
             if renamed:
                 print(f"{'':<46} (add runs on a copy with {renamed} repeated keys renamed: citetool will not write")
                 print(f"{'':<46}  a library with duplicate keys)")
-            add = measure([*base, "add", doi], runs, add_env, before=restore)
-            print(
-                row("add one DOI (loopback Crossref)", add, parse_ref, None),
-                "(under 0.5 s)" if add.seconds < 0.5 else "(0.5 s target MISSED)",
-            )
+            for name, restore in (("add one DOI (cold)", cold_restore), ("add one DOI (warm)", warm_restore)):
+                add = measure([*base, "add", doi], runs, add_env, before=restore)
+                print(
+                    row(name, add, parse_ref, None),
+                    "(under 0.5 s)" if add.seconds < 0.5 else "(0.5 s target MISSED)",
+                )
+            print(f"{'':<46} peak {add.peak_mb / parse_ref.peak_mb:5.2f}x bibtexparser's (target <= 1.5x)")
 
-    # The server announces 3 at a time and a rate that does not bind (50/s): the floor
-    # counts only latency and concurrency.  At Crossref's real polite rate, 10/s, 100 DOIs need >= 9.9 s.
     print("\n== add 100 DOIs, loopback Crossref answering after 200 ms, announcing 3 at a time and 50/s")
     template = json.loads(recorded_works()["10.1038/srep16696"])
     works = {}

@@ -62,13 +62,13 @@ def add_dois(
     for doi in dict.fromkeys(dois):
         existing = current.find_doi(doi)
         if existing is not None:
-            outcomes[doi] = Outcome(doi, "existing", existing.key)
+            outcomes[doi] = Outcome(doi, "existing", existing)
         else:
             to_fetch.append(doi)
     records = client.fetch_many(to_fetch, progress) if to_fetch else {}
 
     def append(lib: library.Library) -> tuple[str | None, None]:
-        taken = set(lib.entries)
+        taken = set(lib.keys)
         chunks: list[str] = []
         for doi in to_fetch:
             result = records[doi]
@@ -77,7 +77,7 @@ def add_dois(
                 continue
             existing = lib.find_doi(doi)  # added by another process meanwhile
             if existing is not None:
-                outcomes[doi] = Outcome(doi, "existing", existing.key)
+                outcomes[doi] = Outcome(doi, "existing", existing)
                 continue
             entry = crossref_entry.to_entry(result.message, doi, taken)
             if key is not None:
@@ -94,5 +94,6 @@ def add_dois(
     if dry_run:
         append(current)
     else:
+        del current  # edit reads the file again under the lock; two copies of a big library are not needed
         library.edit(path, append)
     return AddReport([outcomes[doi] for doi in dict.fromkeys(dois)])

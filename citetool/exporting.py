@@ -34,14 +34,13 @@ class ExportResult:
 
 def select(lib: Library, keys: list[str], query: str | None, aux_path: Path | None) -> tuple[list[Entry], list[str]]:
     """The entries asked for, in library order unless keys name an order, and the names not found."""
-    entries = list(lib.entries.values())
     wanted = list(keys)
     if aux_path is not None:
         wanted += aux.cited_keys(aux_path)
-    missing: list[str] = []
     if wanted and aux.ALL not in wanted:
-        by_doi = {entry.doi: entry for entry in entries if entry.doi}
-        entries, missing = listing.select(entries, wanted, by_doi)
+        entries, missing = lib.named(wanted)
+    else:
+        entries, missing = list(lib.entries.values()), []
     if query:
         entries = [entry for entry in entries if listing.matches(entry, lib.strings, query)]
     return entries, missing
@@ -50,7 +49,7 @@ def select(lib: Library, keys: list[str], query: str | None, aux_path: Path | No
 def _parents(lib: Library, entries: list[Entry]) -> list[Entry]:
     """``crossref``/``xdata`` targets of ``entries`` (transitively) not already among them."""
     chosen = {entry.key for entry in entries}
-    by_lower = {key.lower(): entry for key, entry in lib.entries.items()}
+    by_lower = {key.lower(): key for key in lib.keys}
     found: list[Entry] = []
     queue = list(entries)
     while queue:
@@ -58,9 +57,10 @@ def _parents(lib: Library, entries: list[Entry]) -> list[Entry]:
         for name in ("crossref", "xdata"):
             target = entry.text(name, lib.strings)
             for key in (target or "").split(","):
-                parent = by_lower.get(key.strip().lower())
-                if parent is not None and parent.key not in chosen:
-                    chosen.add(parent.key)
+                parent_key = by_lower.get(key.strip().lower())
+                if parent_key is not None and parent_key not in chosen:
+                    chosen.add(parent_key)
+                    (parent,), _missing = lib.named([parent_key])
                     found.append(parent)
                     queue.append(parent)
     return found
@@ -84,7 +84,7 @@ def inherit(entry: Entry, lib: Library) -> Entry:
     """``entry`` with the fields its ``crossref`` parent supplies filled in (BibTeX's rule,
     plus the parent's title as ``booktitle``)."""
     target = entry.text("crossref", lib.strings)
-    parent = lib.entries.get(target.strip()) if target else None
+    parent = lib.named([target.strip()])[0][0] if target and target.strip() in lib.keys else None
     if parent is None:
         return entry
     parent = inherit(parent, lib) if parent.text("crossref") and parent is not entry else parent
@@ -148,8 +148,7 @@ def export(
         parents = _parents(lib, entries)
         entries = entries + parents
         context.strings = _macros_used(lib, entries)
-        context.preambles = [lib.text[block.start : block.end] for block in lib.document.blocks
-                             if block.kind == "preamble"]  # fmt: skip
+        context.preambles = lib.preambles
     else:
         entries = [resolved(inherit(entry, lib), lib) for entry in entries]
     text = formats.writer(format_name)(entries, context)

@@ -13,12 +13,14 @@ applies the change and writes atomically.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterable, KeysView
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from citetool import bibfile, storage
+from citetool import doi as doi_module
 from citetool.bibfile import Block, Document, Problem
 from citetool.errors import LibraryInvalid, LibraryMissing
 from citetool.model import Entry, Value
@@ -28,14 +30,128 @@ T = TypeVar("T")
 
 
 @dataclass
+class Index:
+    """What a command needs to know of a library without reading all its entries.
+
+    Keys, DOIs and problems are all that ``add`` and the problem report need;
+    the span and line of each entry and of each ``@string`` let ``show KEY``
+    read just those blocks.  For a big library the index is cached
+    (:mod:`citetool.libcache`), so unchanged files are not parsed again.
+    """
+
+    spans: dict[str, tuple[int, int, int]]  # key -> (start, end, line) of the entry, in file order
+    macros: list[tuple[int, int]]  # (start, end) of every @string block
+    preambles: list[tuple[int, int]]  # (start, end) of every @preamble block
+    dois: dict[str, str]  # normalised DOI -> key of the first entry that has it
+    problems: list[Problem]
+
+    @property
+    def keys(self) -> KeysView[str]:
+        return self.spans.keys()
+
+    @classmethod
+    def of(cls, document: Document) -> Index:
+        spans: dict[str, tuple[int, int, int]] = {}
+        macros: list[tuple[int, int]] = []
+        preambles: list[tuple[int, int]] = []
+        for block in document.blocks:
+            entry = block.entry
+            if entry is not None and document.entries.get(entry.key) is entry:
+                spans[entry.key] = (block.start, block.end, block.line)
+            elif block.kind == "string":
+                macros.append((block.start, block.end))
+            elif block.kind == "preamble":
+                preambles.append((block.start, block.end))
+        dois: dict[str, str] = {}
+        for key, entry in document.entries.items():
+            doi = entry.doi
+            if doi is not None:
+                dois.setdefault(doi, key)
+        return cls(spans, macros, preambles, dois, document.problems)
+
+    def extended(self, appended: Document, offset: int, lines: int) -> Index | None:
+        """This index with the entries of text appended at character ``offset``, after ``lines``
+        line breaks; None if that text has problems of its own or repeats a key (then only a
+        full parse tells the truth)."""
+        if appended.problems or not set(appended.entries).isdisjoint(self.spans):
+            return None
+        addition = Index.of(appended)
+        spans = {**self.spans}
+        for key, (start, end, line) in addition.spans.items():
+            spans[key] = (start + offset, end + offset, line + lines)
+        macros = self.macros + [(start + offset, end + offset) for start, end in addition.macros]
+        preambles = self.preambles + [(start + offset, end + offset) for start, end in addition.preambles]
+        return Index(spans, macros, preambles, {**addition.dois, **self.dois}, list(self.problems))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"spans": self.spans, "macros": self.macros, "preambles": self.preambles, "dois": self.dois,
+                "problems": [[p.line, p.key, p.message, p.fatal] for p in self.problems]}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Any) -> Index:
+        spans = {str(key): (int(start), int(end), int(line)) for key, (start, end, line) in data["spans"].items()}
+        macros = [(int(start), int(end)) for start, end in data["macros"]]
+        preambles = [(int(start), int(end)) for start, end in data["preambles"]]
+        dois = {str(doi): str(key) for doi, key in data["dois"].items()}
+        problems = [Problem(line, key, message, bool(fatal)) for line, key, message, fatal in data["problems"]]
+        return cls(spans, macros, preambles, dois, problems)
+
+
+@dataclass
 class Library:
-    """A library file as read: its path, exact text, BOM flag and parse."""
+    """A library file as read: its path and exact bytes; decoded and parsed when first needed.
+
+    ``digest`` is set for libraries big enough to cache (see
+    :mod:`citetool.libcache`); their index comes from the cache when the
+    bytes are unchanged, so commands that need only the index never parse.
+    """
 
     path: Path
-    text: str
-    bom: bool
-    document: Document
+    data: bytes
     exists: bool = True
+    digest: str | None = None
+    _text: str | None = None
+    _bad_line: int = 0
+    _document: Document | None = None
+    _index: Index | None = None
+    _strings: dict[str, Value] | None = None
+
+    @property
+    def bom(self) -> bool:
+        return self.data.startswith(BOM.encode("utf-8"))
+
+    @property
+    def text(self) -> str:
+        """The file's text without its BOM, decoded when first needed (``add`` may never need it)."""
+        if self._text is None:
+            text, self._bad_line = _decode(self.data)
+            self._text = text.removeprefix(BOM)
+        return self._text
+
+    @property
+    def byte_problems(self) -> list[Problem]:
+        """Problems of the bytes themselves: invalid UTF-8."""
+        if self.text and self._bad_line:
+            return [Problem(self._bad_line, None, "not valid UTF-8; convert the file to UTF-8 (e.g. with iconv)")]
+        return []
+
+    @property
+    def document(self) -> Document:
+        if self._document is None:
+            document = bibfile.parse(self.text)
+            document.problems[:0] = self.byte_problems
+            self._document = document
+        return self._document
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = Index.of(self.document)
+            if self.digest is not None:
+                from citetool import libcache
+
+                libcache.store(self.digest, "index", self._index.to_json())
+        return self._index
 
     @property
     def entries(self) -> dict[str, Entry]:
@@ -43,11 +159,71 @@ class Library:
 
     @property
     def strings(self) -> dict[str, Value]:
-        return self.document.strings
+        """The ``@string`` macros; from just their blocks while the library is not parsed whole."""
+        if self._document is None and self._strings is None:
+            self._strings = self._read_macros()
+        if self._document is not None or self._strings is None:
+            return self.document.strings
+        return self._strings
+
+    @property
+    def preambles(self) -> list[str]:
+        """The source of every ``@preamble`` block, in file order."""
+        return [self.text[start:end] for start, end in self.index.preambles]
+
+    def named(self, names: Iterable[str]) -> tuple[list[Entry], list[str]]:
+        """The entries named by ``names`` (citation keys or DOIs), and the names not found.
+
+        A library not yet parsed whole reads only the named entries, by their
+        spans in the index; a block the scanner leaves to bibtexparser makes
+        it parse the whole file after all.
+        """
+        found: dict[str, Entry] = {}
+        missing: list[str] = []
+        index = self.index
+        for name in names:
+            key: str | None = name if name in index.spans else None
+            if key is None:
+                doi = doi_module.parse(name)
+                key = index.dois.get(doi) if doi else None
+            if key is None:
+                missing.append(name)
+            elif key not in found:
+                entry = self._read_entry(key) if self._document is None else None
+                found[key] = entry if entry is not None else self.entries[key]
+        return list(found.values()), missing
+
+    def _read_entry(self, key: str) -> Entry | None:
+        """The entry ``key`` read from its own block alone, or None if the scanner is not sure of it."""
+        from citetool import bibscan
+
+        start, end, line = self.index.spans[key]
+        document = bibscan.scan(self.text[start:end])
+        entry = document.entries.get(key) if document is not None else None
+        if entry is not None:
+            entry.line = line
+        return entry
+
+    def _read_macros(self) -> dict[str, Value] | None:
+        """The macros read from the ``@string`` blocks alone, or None if the scanner is not sure of one."""
+        from citetool import bibscan
+
+        strings: dict[str, Value] = {}
+        for start, end in self.index.macros:
+            document = bibscan.scan(self.text[start:end])
+            if document is None:
+                return None
+            strings.update(document.strings)
+        return strings
 
     @property
     def problems(self) -> list[Problem]:
-        return self.document.problems
+        return self.index.problems
+
+    @property
+    def keys(self) -> KeysView[str]:
+        """Every entry's key, in file order (the first of a repeated key)."""
+        return self.index.keys
 
     @property
     def newline(self) -> str:
@@ -72,19 +248,16 @@ class Library:
                 return block
         raise KeyError(key)
 
-    def find_doi(self, doi: str) -> Entry | None:
-        """The entry whose DOI (in ``doi`` or a doi.org ``url``) equals ``doi``."""
-        for entry in self.entries.values():
-            if entry.doi == doi:
-                return entry
-        return None
+    def find_doi(self, doi: str) -> str | None:
+        """The key of the entry whose DOI (in ``doi`` or a doi.org ``url``) equals ``doi``."""
+        return self.index.dois.get(doi)
 
     def appended(self, source: str) -> str:
         """The library text with ``source`` (BibTeX, ``\\n`` line ends) added at the end."""
         newline = self.newline
         chunk = source.strip("\n").replace("\n", newline) + newline
         text = self.text
-        if not text.strip():
+        if not text or text.isspace():  # isspace, unlike strip, copies nothing
             return text + chunk
         if not text.endswith(("\n", "\r")):
             text += newline
@@ -118,12 +291,15 @@ class Library:
         return text
 
 
-def _first_bad_line(data: bytes) -> int:
+def _decode(data: bytes) -> tuple[str, int]:
+    """The text of ``data``, and the line of its first invalid UTF-8 byte (0 if none).
+
+    Invalid bytes become replacement characters; valid files are decoded once.
+    """
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8"), 0
     except UnicodeDecodeError as exc:
-        return data.count(b"\n", 0, exc.start) + 1
-    return 0
+        return data.decode("utf-8", errors="replace"), data.count(b"\n", 0, exc.start) + 1
 
 
 def parse_bytes(path: Path, data: bytes) -> Library:
@@ -135,18 +311,16 @@ def parse_bytes(path: Path, data: bytes) -> Library:
     """
     if b"\x00" in data[:65536]:
         raise LibraryInvalid(f"{path}: is a binary file, not a BibTeX library; pass --library FILE")
-    bad_line = _first_bad_line(data)
-    text = data.decode("utf-8", errors="replace")
-    bom = text.startswith(BOM)
-    if bom:
-        text = text[1:]
-    document = bibfile.parse(text)
-    if bad_line:
-        document.problems.insert(
-            0,
-            Problem(bad_line, None, "not valid UTF-8; convert the file to UTF-8 (e.g. with iconv)"),
-        )
-    return Library(path=path, text=text, bom=bom, document=document)
+    lib = Library(path=path, data=data)
+    from citetool import libcache
+
+    if len(data) >= libcache.THRESHOLD:
+        lib.digest = libcache.digest(data)
+        cached = libcache.load(lib.digest, "index")
+        if cached is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                lib._index = Index.from_json(cached)
+    return lib
 
 
 def read(path: Path) -> bytes:
@@ -169,7 +343,7 @@ def load_or_empty(path: Path) -> Library:
     try:
         return load(path)
     except LibraryMissing:
-        return Library(path=path, text="", bom=False, document=bibfile.parse(""), exists=False)
+        return Library(path=path, data=b"", exists=False)
 
 
 def edit(path: Path, change: Callable[[Library], tuple[str | None, T]]) -> T:
@@ -186,4 +360,22 @@ def edit(path: Path, change: Callable[[Library], tuple[str | None, T]]) -> T:
         if new_text is not None and (new_text != library.text or not library.exists):
             data = ((BOM if library.bom else "") + new_text).encode("utf-8")
             storage.write_atomic(path, data)
+            _index_after_append(library, new_text, data)
         return result
+
+
+def _index_after_append(before: Library, new_text: str, data: bytes) -> None:
+    """Cache the index of a big library that an edit only appended to, without parsing it all.
+
+    The old text is complete blocks (a library with fatal problems is never
+    written), so the appended text parses on its own; its entries extend the
+    old index.  Anything else is left to the next command's full parse.
+    """
+    from citetool import libcache
+
+    if len(data) < libcache.THRESHOLD or not new_text.startswith(before.text) or before.byte_problems:
+        return
+    old = before.text
+    extended = before.index.extended(bibfile.parse(new_text[len(old) :]), len(old), old.count("\n"))
+    if extended is not None:
+        libcache.store(libcache.digest(data), "index", extended.to_json())

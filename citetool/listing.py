@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from citetool import doi as doi_module
 from citetool.latex import to_text
 from citetool.model import Entry, Value
 from citetool.names import parse_names, short_authors
@@ -112,20 +111,3 @@ def matches(entry: Entry, strings: Mapping[str, Value], query: str) -> bool:
         entry.doi or "",
     ]
     return any(needle in item.casefold() for item in haystack)
-
-
-def select(entries: Iterable[Entry], keys: Iterable[str], by_doi: Mapping[str, Entry]) -> tuple[list[Entry], list[str]]:
-    """Entries named by ``keys`` (citation keys or DOIs), and the names not found."""
-    by_key = {entry.key: entry for entry in entries}
-    found: list[Entry] = []
-    missing: list[str] = []
-    for key in keys:
-        entry = by_key.get(key)
-        if entry is None:
-            doi = doi_module.parse(key)
-            entry = by_doi.get(doi) if doi else None
-        if entry is None:
-            missing.append(key)
-        elif entry not in found:
-            found.append(entry)
-    return found, missing

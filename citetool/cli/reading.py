@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,7 @@ import click
 
 from citetool import config
 from citetool.cli.app import State, cli, complete_keys
-from citetool.cli.output import console, info, open_library, print_json, report_problems, stdout_is_terminal, warn
+from citetool.cli.output import console, info, open_library, print_json, stdout_is_terminal, warn
 from citetool.errors import CheckFailed, UnknownKeys
 
 if TYPE_CHECKING:
@@ -43,12 +44,12 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) 
         _print_table(_table_rows(state))
         return
     lib = open_library(state)
-    entries = list(lib.entries.values())
     if keys:
-        by_doi = {entry.doi: entry for entry in entries if entry.doi}
-        entries, missing = listing.select(entries, keys, by_doi)
+        entries, missing = lib.named(keys)
         if missing:
             raise UnknownKeys(missing, str(lib.path))
+    else:
+        entries = list(lib.entries.values())
     if query:
         entries = [entry for entry in entries if listing.matches(entry, lib.strings, query)]
     if as_json:
@@ -64,21 +65,18 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) 
 
 
 def _table_rows(state: State) -> list[Summary]:
-    """The rows of the whole library's table: from the table cache when the file is unchanged."""
-    from citetool import library, listing, rowcache
+    """The rows of the whole library's table: from the cache when a big file is unchanged."""
+    from citetool import libcache, listing
 
-    data = library.read(state.library_path)
-    key = rowcache.digest(data) if len(data) >= rowcache.THRESHOLD else None
-    cached = rowcache.load(key) if key else None
-    if cached is not None:
-        problems, rows = cached
-        report_problems(state.library_path, problems)
-        return rows
-    lib = library.parse_bytes(state.library_path, data)
-    report_problems(lib.path, lib.problems)
+    lib = open_library(state)
+    if lib.digest is not None:
+        cached = libcache.load(lib.digest, "tables")
+        with contextlib.suppress(TypeError, ValueError):
+            if isinstance(cached, list):
+                return [listing.Summary(*map(str, row)) for row in cached]
     rows = [listing.summarize(entry, lib.strings) for entry in lib.entries.values()]
-    if key:
-        rowcache.store(key, lib.problems, rows)
+    if lib.digest is not None:
+        libcache.store(lib.digest, "tables", [[r.key, r.authors, r.year, r.title, r.venue] for r in rows])
     return rows
 
 
