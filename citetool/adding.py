@@ -94,6 +94,5 @@ def add_dois(
     if dry_run:
         append(current)
     else:
-        del current  # edit reads the file again under the lock; two copies of a big library are not needed
-        library.edit(path, append)
+        library.edit(path, append, known=current)
     return AddReport([outcomes[doi] for doi in dict.fromkeys(dois)])

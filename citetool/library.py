@@ -346,15 +346,23 @@ def load_or_empty(path: Path) -> Library:
         return Library(path=path, data=b"", exists=False)
 
 
-def edit(path: Path, change: Callable[[Library], tuple[str | None, T]]) -> T:
+def edit(path: Path, change: Callable[[Library], tuple[str | None, T]], known: Library | None = None) -> T:
     """Apply ``change`` to the library at ``path`` under its write lock.
 
     ``change`` gets the freshly read library and returns the new text (or
     None to leave the file alone) and a result to hand back.  A library with
-    fatal problems is refused before ``change`` sees it.
+    fatal problems is refused before ``change`` sees it.  ``known``, a read
+    of the same file from before the lock, is reused if the bytes read under
+    the lock are still exactly its bytes.
     """
     with storage.locked(path):
-        library = load_or_empty(path)
+        try:
+            data = read(path)
+        except LibraryMissing:
+            library = Library(path=path, data=b"", exists=False)
+        else:
+            same = known is not None and known.exists and data == known.data
+            library = known if same and known is not None else parse_bytes(path, data)
         library.check_writable()
         new_text, result = change(library)
         if new_text is not None and (new_text != library.text or not library.exists):
