@@ -21,6 +21,8 @@ from citetool.model import MONTH_MACROS, Entry, Literal, MacroRef, Value
 from citetool.names import parse_names
 
 SORTS = ("key", "year", "author")
+#: Formats whose output depends on the library alone (html and text also on a citeproc style).
+CACHED_FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
 
 
 @dataclass
@@ -138,7 +140,36 @@ def export(
     style: str = "apa",
     fragment: bool = False,
 ) -> ExportResult:
-    """Write the selected entries of ``lib`` in ``format_name``."""
+    """Write the selected entries of ``lib`` in ``format_name``.
+
+    The whole library in a format that depends on nothing but the library
+    (not a citeproc style) is remembered per library content, like
+    ``show``'s table (see :mod:`citetool.libcache`).
+    """
+    digest = lib.digest
+    if digest is None or keys or query or aux_path or format_name not in CACHED_FORMATS:
+        return _export(lib, format_name, keys, query, aux_path, sort, style, fragment)
+    from citetool import libcache
+
+    part = f"export-{format_name}-{sort or 'file'}"
+    cached = libcache.load_text(digest, part)
+    if cached is not None and isinstance(cached[0], list):
+        return ExportResult(text=cached[1], warnings=[str(warning) for warning in cached[0]])
+    result = _export(lib, format_name, keys, query, aux_path, sort, style, fragment)
+    libcache.store_text(digest, part, result.warnings, result.text)
+    return result
+
+
+def _export(
+    lib: Library,
+    format_name: str,
+    keys: list[str] | None,
+    query: str | None,
+    aux_path: Path | None,
+    sort: str | None,
+    style: str,
+    fragment: bool,
+) -> ExportResult:
     entries, missing = select(lib, keys or [], query, aux_path)
     if sort is not None:
         entries = sorted(entries, key=_sort_key(sort, lib))

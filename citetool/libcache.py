@@ -1,14 +1,16 @@
-"""Caches of what a library's exact bytes determine: its index and the table ``show`` prints.
+"""Caches of what a library's exact bytes determine: its index, ``show``'s table, whole exports.
 
 Reading a 16,000-entry library takes about a second, and turning its
 authors, titles and venues from LaTeX into text about another.  Until the
-file changes, the answers are the same, so two things are cached:
+file changes, the answers are the same, so three things are cached:
 
-* the index (:class:`~citetool.library.Index`: keys, DOIs, problems), which is
-  all that ``add`` and the problem report need;
-* the rows of ``show``'s table.
+* the index (:class:`~citetool.library.Index`: keys, spans, DOIs, problems),
+  which is all that ``add``, the problem report and ``show KEY`` need;
+* the rows of ``show``'s table;
+* the output of ``export`` of the whole library in a format that depends on
+  the library alone (bibtex, biblatex, ris, csl-json).
 
-Both are keyed on the SHA-256 of the file's exact bytes and on citetool's
+All are keyed on the SHA-256 of the file's exact bytes and on citetool's
 version: any change at all (an edit by hand, by git, by another tool, or a
 new citetool) gives a new key, so stale answers are never used.  They are
 JSON (data only, never a format that can run code) in the user cache folder,
@@ -61,14 +63,36 @@ def load(key: str, part: str) -> Any:
 
 def store(key: str, part: str, payload: Any) -> None:
     """Remember ``payload`` as ``part`` for the bytes hashing to ``key``; failing to never fails the command."""
+    data = json.dumps({"format": FORMAT, "version": __version__, "payload": payload}, ensure_ascii=False)
+    _write(_folder(part) / f"{key}.json", data.encode("utf-8"), KEEP)
+
+
+def load_text(key: str, part: str) -> tuple[Any, str] | None:
+    """A text stored with :func:`store_text` and its JSON header payload, or None."""
+    try:
+        with (_folder(part) / f"{key}.txt").open("rb") as stream:
+            header = json.loads(stream.readline())
+            if header.get("format") != FORMAT or header.get("version") != __version__:
+                return None
+            return header["payload"], stream.read().decode("utf-8")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store_text(key: str, part: str, payload: Any, text: str, keep: int = 2) -> None:
+    """Remember a big ``text`` (a whole export) as is, after a one-line JSON header; only ``keep`` per part."""
+    header = json.dumps({"format": FORMAT, "version": __version__, "payload": payload}, ensure_ascii=False)
+    _write(_folder(part) / f"{key}.txt", header.encode("utf-8") + b"\n" + text.encode("utf-8"), keep)
+
+
+def _write(path: Path, data: bytes, keep: int) -> None:
+    """Write a cache file and drop all but the ``keep`` newest of its folder; failures are ignored."""
     from citetool import storage
     from citetool.errors import CitetoolError
 
-    folder = _folder(part)
-    data = json.dumps({"format": FORMAT, "version": __version__, "payload": payload}, ensure_ascii=False)
     with contextlib.suppress(OSError, CitetoolError):
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        storage.write_atomic(folder / f"{key}.json", data.encode("utf-8"), private=True)
-        cached = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
-        for old in cached[KEEP:]:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        storage.write_atomic(path, data, private=True)
+        cached = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda item: item.stat().st_mtime, reverse=True)
+        for old in cached[keep:]:
             old.unlink(missing_ok=True)

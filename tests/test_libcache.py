@@ -181,3 +181,22 @@ def test_show_key_reads_the_entry_where_the_index_says(tmp_path: Path) -> None:
     cached_file.write_text(json.dumps(data))
     shown = json.loads(run("-l", str(path), "show", "--json", "k1").stdout)
     assert shown[0]["line"] == 99999 and shown[0]["venue"] == "Journal Suffix"
+
+
+@pytest.mark.parametrize("format_name", ["bibtex", "biblatex", "ris", "csl-json"])
+def test_a_whole_export_is_cached_with_its_warnings(format_name: str, tmp_path: Path) -> None:
+    path = _big_writable_library(tmp_path)
+    with path.open("a", encoding="utf-8") as library:
+        library.write("\n@misc{snow, title = {Snow \u2603 man}}\n")  # no LaTeX form: a warning in bibtex
+    fresh = run("-l", str(path), "export", "-f", format_name)
+    assert fresh.exit_code == 0, fresh.stderr
+    assert ("U+2603" in fresh.stderr) == (format_name == "bibtex")
+    (cached_file,) = (Path(os.environ["CITETOOL_CACHE_DIR"]) / f"export-{format_name}-file").glob("*.txt")
+    assert cached_file.stat().st_mode & 0o777 == 0o600
+    again = run("-l", str(path), "export", "-f", format_name)
+    assert (again.stdout, again.stderr) == (fresh.stdout, fresh.stderr)
+    cached_file.write_text(cached_file.read_text().replace("Snow", "From the cache"))
+    assert "From the cache" in run("-l", str(path), "export", "-f", format_name).stdout
+    # Another order is another output; a selection is never served from the cache.
+    assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "--sort", "year").stdout
+    assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "snow").stdout
