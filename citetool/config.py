@@ -37,7 +37,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("style", "CITETOOL_STYLE", "apa", "default CSL style for html/text export"),
         SettingSpec("crossref_url", "CITETOOL_CROSSREF_URL", "https://api.crossref.org", "Crossref API base URL"),
         SettingSpec("doi_url", "CITETOOL_DOI_URL", "https://doi.org", "doi.org base URL for content negotiation"),
-        SettingSpec("cache_dir", "CITETOOL_CACHE_DIR", None, "folder for cached Crossref responses"),
+        SettingSpec("cache_dir", "CITETOOL_CACHE_DIR", None, "folder for cached Crossref records and library indexes"),
     )
 }
 
