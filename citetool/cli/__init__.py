@@ -3,10 +3,9 @@
 Only this package imports click and rich.  ``app`` holds the root group and
 the failure-to-exit-code mapping, ``output`` the printing rules, and the
 commands live in ``reading`` (show, export, check, config) and ``writing``
-(add, find, update, import, remove).
+(add, find, update, import, remove), imported only when one of theirs runs.
 """
 
-from citetool.cli import reading, writing  # registers the commands on the group
 from citetool.cli.app import cli, main
 
-__all__ = ["cli", "main", "reading", "writing"]
+__all__ = ["cli", "main"]

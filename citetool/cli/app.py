@@ -3,10 +3,17 @@
 Every :class:`CitetoolError` becomes a one-line message and its exit code in
 :meth:`Group.invoke`, the one place where that happens; :func:`main` turns
 anything unexpected into one line and exit 70.
+
+The commands are loaded lazily, as click's documentation on lazily loading
+subcommands describes: :data:`COMMANDS` names where each one lives, and only
+the module of the command being run is imported.  ``citetool --version`` thus
+costs little more than importing click, and ``show`` never imports the
+modules behind ``add``.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -33,8 +40,35 @@ class _Reported(click.ClickException):
         error(self.message)
 
 
+#: Each command's name and where it is defined (``module:attribute``).
+COMMANDS: dict[str, str] = {
+    "add": "citetool.cli.writing:add",
+    "check": "citetool.cli.reading:check",
+    "config": "citetool.cli.reading:config_command",
+    "export": "citetool.cli.reading:export",
+    "find": "citetool.cli.writing:find",
+    "import": "citetool.cli.writing:import_command",
+    "remove": "citetool.cli.writing:remove",
+    "show": "citetool.cli.reading:show",
+    "update": "citetool.cli.writing:update",
+}
+
+
 class Group(click.Group):
-    """The root group: maps every :class:`CitetoolError` to its message and exit code."""
+    """The root group: loads commands on demand and maps every :class:`CitetoolError` to its exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, attribute = where.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{where} is not a click command")
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from citetool import config
-from citetool.cli.app import State, cli, complete_keys
+from citetool.cli.app import State, complete_keys
 from citetool.cli.output import console, info, open_library, print_json, stdout_is_terminal, warn
 from citetool.errors import CheckFailed, UnknownKeys
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from citetool.listing import Summary
 
 
-@cli.command()
+@click.command()
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option(
     "--query",
@@ -126,7 +126,7 @@ def _show_full(entries: list[Any], lib: Library) -> None:
             click.echo(f"  {name.ljust(width)}  {text}")
 
 
-@cli.command()
+@click.command()
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option(
     "--format",
@@ -189,7 +189,7 @@ def export(
         raise UnknownKeys(result.missing, str(lib.path))
 
 
-@cli.command()
+@click.command()
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON array.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -239,7 +239,7 @@ def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, comp
         raise CheckFailed(f"{lib.path}: {errors} errors, {warnings} warnings")
 
 
-@cli.command(name="config")
+@click.command(name="config")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead.")
 @click.pass_obj
 def config_command(state: State, as_json: bool) -> None:

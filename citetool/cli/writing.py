@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from citetool import config
-from citetool.cli.app import State, cli, complete_keys
+from citetool.cli.app import State, complete_keys
 from citetool.cli.output import console, error, info, print_json, stdout_is_terminal, warn
 from citetool.errors import PartialFailure, UsageError
 
@@ -59,7 +59,7 @@ def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
         yield lambda _doi: bar.advance(task)
 
 
-@cli.command()
+@click.command()
 @click.argument("dois", nargs=-1, metavar="DOI...")
 @click.option("--key", metavar="KEY", help="Use KEY as the citation key (one DOI only).")
 @click.option("--dry-run", is_flag=True, help="Print the BibTeX that would be added; write nothing.")
@@ -131,7 +131,7 @@ def add(
         raise PartialFailure(report.failures, len(report.outcomes))
 
 
-@cli.command()
+@click.command()
 @click.argument("query")
 @click.option("--rows", "-n", type=click.IntRange(1, 100), default=5, show_default=True, help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
@@ -183,7 +183,7 @@ def find(
         info(f"{outcome.doi}: {verb} {outcome.key}")
 
 
-@cli.command()
+@click.command()
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option("--yes", "-y", is_flag=True, help="Apply the changes (without it, only show them).")
 @click.option("--force", is_flag=True, help="Also replace fields edited by hand since they came from Crossref.")
@@ -233,7 +233,7 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
         raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates))
 
 
-@cli.command(name="import")
+@click.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
@@ -272,7 +272,7 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
     info(f"{verb} {len(report.added)} entries, skipped {len(report.skipped)} duplicates")
 
 
-@cli.command()
+@click.command()
 @click.argument("keys", nargs=-1, required=True, shell_complete=complete_keys)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation on a terminal.")
 @click.pass_obj
