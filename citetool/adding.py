@@ -67,7 +67,7 @@ def add_dois(
             to_fetch.append(doi)
     records = client.fetch_many(to_fetch, progress) if to_fetch else {}
 
-    def append(lib: library.Library) -> tuple[str | None, None]:
+    def append(lib: library.Library) -> tuple[bytes | None, None]:
         taken = set(lib.keys)
         chunks: list[str] = []
         for doi in to_fetch:

@@ -135,7 +135,7 @@ def import_files(
     """Import ``inputs`` into the library at ``path``: all of them, or (on any error) nothing."""
     batches = [read_file(item, format_name, stdin_text if str(item) == "-" else None) for item in inputs]
 
-    def change(lib: library.Library) -> tuple[str | None, ImportReport]:
+    def change(lib: library.Library) -> tuple[bytes | None, ImportReport]:
         chunks, report = plan(lib, batches)
         if dry_run or not chunks:
             return None, report

@@ -31,7 +31,7 @@ from typing import Any
 
 from citetool import __version__
 
-FORMAT = 1
+FORMAT = 2  # 2: the index's spans as flat lists
 KEEP = 8
 THRESHOLD = 256 * 1024
 
@@ -64,7 +64,8 @@ def load(key: str, part: str) -> Any:
 def store(key: str, part: str, payload: Any) -> None:
     """Remember ``payload`` as ``part`` for the bytes hashing to ``key``; failing to never fails the command."""
     data = json.dumps({"format": FORMAT, "version": __version__, "payload": payload}, ensure_ascii=False)
-    _write(_folder(part) / f"{key}.json", data.encode("utf-8"), KEEP)
+    # Not synced to disk: a JSON file cut short by a crash does not parse, which is a miss.
+    _write(_folder(part) / f"{key}.json", data.encode("utf-8"), KEEP, durable=False)
 
 
 def load_text(key: str, part: str) -> tuple[Any, str] | None:
@@ -85,14 +86,14 @@ def store_text(key: str, part: str, payload: Any, text: str, keep: int = 2) -> N
     _write(_folder(part) / f"{key}.txt", header.encode("utf-8") + b"\n" + text.encode("utf-8"), keep)
 
 
-def _write(path: Path, data: bytes, keep: int) -> None:
+def _write(path: Path, data: bytes, keep: int, durable: bool = True) -> None:
     """Write a cache file and drop all but the ``keep`` newest of its folder; failures are ignored."""
     from citetool import storage
     from citetool.errors import CitetoolError
 
     with contextlib.suppress(OSError, CitetoolError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        storage.write_atomic(path, data, private=True)
+        storage.write_atomic(path, data, private=True, durable=durable)
         cached = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda item: item.stat().st_mtime, reverse=True)
         for old in cached[keep:]:
             old.unlink(missing_ok=True)

@@ -84,17 +84,44 @@ class Index:
         return Index(spans, macros, preambles, {**addition.dois, **self.dois}, list(self.problems))
 
     def to_json(self) -> dict[str, Any]:
-        return {"spans": self.spans, "macros": self.macros, "preambles": self.preambles, "dois": self.dois,
-                "problems": [[p.line, p.key, p.message, p.fatal] for p in self.problems]}  # fmt: skip
+        """The index as JSON data: keys in one list, spans as one flat list of integers.
+
+        Flat lists, not a mapping of lists, because a 16,000-entry index then
+        encodes and decodes several times faster, and ``add`` does both.
+        """
+        return {
+            "keys": list(self.spans),
+            "spans": [number for span in self.spans.values() for number in span],
+            "macros": [number for span in self.macros for number in span],
+            "preambles": [number for span in self.preambles for number in span],
+            "dois": self.dois,
+            "problems": [[p.line, p.key, p.message, p.fatal] for p in self.problems],
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> Index:
-        spans = {str(key): (int(start), int(end), int(line)) for key, (start, end, line) in data["spans"].items()}
-        macros = [(int(start), int(end)) for start, end in data["macros"]]
-        preambles = [(int(start), int(end)) for start, end in data["preambles"]]
+        """The index from :meth:`to_json`'s data; ``ValueError`` (or ``TypeError``) if it is not such data."""
+        keys, flat = data["keys"], _integers(data["spans"], 3)
+        if not all(type(key) is str for key in keys) or len(flat) != 3 * len(keys):
+            raise ValueError("malformed index")
+        spans = dict(zip(keys, zip(flat[0::3], flat[1::3], flat[2::3], strict=True), strict=True))
+        macros, preambles = _integers(data["macros"], 2), _integers(data["preambles"], 2)
         dois = {str(doi): str(key) for doi, key in data["dois"].items()}
         problems = [Problem(line, key, message, bool(fatal)) for line, key, message, fatal in data["problems"]]
-        return cls(spans, macros, preambles, dois, problems)
+        return cls(
+            spans,
+            list(zip(macros[0::2], macros[1::2], strict=True)),
+            list(zip(preambles[0::2], preambles[1::2], strict=True)),
+            dois,
+            problems,
+        )
+
+
+def _integers(value: Any, group: int) -> list[int]:
+    """``value`` if it is a list of integers in whole groups of ``group``; ``ValueError`` otherwise."""
+    if type(value) is not list or len(value) % group or not all(type(number) is int for number in value):
+        raise ValueError("malformed index")
+    return value
 
 
 @dataclass
@@ -228,11 +255,15 @@ class Library:
     @property
     def newline(self) -> str:
         """The file's line ending, so appended entries match it."""
-        return "\r\n" if "\r\n" in self.text[:10000] else "\n"
+        return "\r\n" if b"\r\n" in self.data[:10000] else "\n"
+
+    def encoded(self, text: str) -> bytes:
+        """The file contents for ``text``: BOM (if the file had one) plus the text as UTF-8."""
+        return ((BOM if self.bom else "") + text).encode("utf-8")
 
     def to_bytes(self) -> bytes:
-        """The file contents to write: BOM (if it had one) plus the text as UTF-8."""
-        return ((BOM if self.bom else "") + self.text).encode("utf-8")
+        """The file contents to write back unchanged."""
+        return self.encoded(self.text)
 
     def check_writable(self) -> None:
         """Raise :class:`LibraryInvalid` if any problem forbids writing this file."""
@@ -252,28 +283,37 @@ class Library:
         """The key of the entry whose DOI (in ``doi`` or a doi.org ``url``) equals ``doi``."""
         return self.index.dois.get(doi)
 
-    def appended(self, source: str) -> str:
-        """The library text with ``source`` (BibTeX, ``\\n`` line ends) added at the end."""
-        newline = self.newline
-        chunk = source.strip("\n").replace("\n", newline) + newline
-        text = self.text
-        if not text or text.isspace():  # isspace, unlike strip, copies nothing
-            return text + chunk
-        if not text.endswith(("\n", "\r")):
-            text += newline
-        return text + newline + chunk
+    def appended(self, source: str) -> bytes:
+        """The file contents with ``source`` (BibTeX, ``\\n`` line ends) added at the end.
 
-    def replaced(self, sources: dict[str, str]) -> str:
-        """The library text with each entry ``key``'s bytes replaced by ``sources[key]``."""
+        A blank line separates it from what was there.  The work is done on
+        the bytes: adding an entry to a big library neither decodes nor
+        encodes the file again.
+        """
+        newline = self.newline
+        chunk = (source.strip("\n").replace("\n", newline) + newline).encode("utf-8")
+        data = self.data
+        if self._blank():
+            return data + chunk
+        separator = newline if data.endswith((b"\n", b"\r")) else newline * 2
+        return data + separator.encode("ascii") + chunk
+
+    def _blank(self) -> bool:
+        """Whether the text is empty or all white space, decoding it only when the bytes cannot tell."""
+        rest = self.data.removeprefix(BOM.encode("utf-8")).lstrip()  # lstrip drops ASCII white space
+        return not rest or ((rest[0] >= 0x80 or chr(rest[0]).isspace()) and self.text.isspace())
+
+    def replaced(self, sources: dict[str, str]) -> bytes:
+        """The file contents with each entry ``key``'s bytes replaced by ``sources[key]``."""
         text = self.text
         for key in sorted(sources, key=lambda key: self.block_of(key).start, reverse=True):
             block = self.block_of(key)
             chunk = sources[key].strip("\n").replace("\n", self.newline)
             text = text[: block.start] + chunk + text[block.end :]
-        return text
+        return self.encoded(text)
 
-    def removed(self, keys: list[str]) -> str:
-        """The library text without the entries ``keys``.
+    def removed(self, keys: list[str]) -> bytes:
+        """The file contents without the entries ``keys``.
 
         Each entry's span goes, with the line ending after it and the blank
         line before it, so removing an entry that ``appended`` added gives
@@ -288,7 +328,7 @@ class Library:
             if text[:start].endswith(newline * 2):
                 start -= len(newline)
             text = text[:start] + text[end:]
-        return text
+        return self.encoded(text)
 
 
 def _decode(data: bytes) -> tuple[str, int]:
@@ -346,14 +386,15 @@ def load_or_empty(path: Path) -> Library:
         return Library(path=path, data=b"", exists=False)
 
 
-def edit(path: Path, change: Callable[[Library], tuple[str | None, T]], known: Library | None = None) -> T:
+def edit(path: Path, change: Callable[[Library], tuple[bytes | None, T]], known: Library | None = None) -> T:
     """Apply ``change`` to the library at ``path`` under its write lock.
 
-    ``change`` gets the freshly read library and returns the new text (or
-    None to leave the file alone) and a result to hand back.  A library with
-    fatal problems is refused before ``change`` sees it.  ``known``, a read
-    of the same file from before the lock, is reused if the bytes read under
-    the lock are still exactly its bytes.
+    ``change`` gets the freshly read library and returns the new file
+    contents (or None to leave the file alone) and a result to hand back.  A
+    library with fatal problems, invalid UTF-8 among them, is refused before
+    ``change`` sees it.  ``known``, a read of the same file from before the
+    lock, is reused if the bytes read under the lock are still exactly its
+    bytes.
     """
     with storage.locked(path):
         try:
@@ -364,26 +405,36 @@ def edit(path: Path, change: Callable[[Library], tuple[str | None, T]], known: L
             same = known is not None and known.exists and data == known.data
             library = known if same and known is not None else parse_bytes(path, data)
         library.check_writable()
-        new_text, result = change(library)
-        if new_text is not None and (new_text != library.text or not library.exists):
-            data = ((BOM if library.bom else "") + new_text).encode("utf-8")
-            storage.write_atomic(path, data)
-            _index_after_append(library, new_text, data)
+        new_data, result = change(library)
+        if new_data is not None and (new_data != library.data or not library.exists):
+            storage.write_atomic(path, new_data)
+            _index_after_append(library, new_data)
         return result
 
 
-def _index_after_append(before: Library, new_text: str, data: bytes) -> None:
+#: The bytes that continue a UTF-8 sequence: deleting them leaves one byte per character.
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _index_after_append(before: Library, data: bytes) -> None:
     """Cache the index of a big library that an edit only appended to, without parsing it all.
 
-    The old text is complete blocks (a library with fatal problems is never
-    written), so the appended text parses on its own; its entries extend the
-    old index.  Anything else is left to the next command's full parse.
+    The old file is complete blocks of valid UTF-8 (a library with fatal
+    problems is never written), so the appended bytes parse on their own;
+    their entries extend the old index at the old text's length in
+    characters, counted without decoding the file.  Anything else is left
+    to the next command's full parse.
     """
     from citetool import libcache
 
-    if len(data) < libcache.THRESHOLD or not new_text.startswith(before.text) or before.byte_problems:
+    old = before.data
+    if len(data) < libcache.THRESHOLD or not data.startswith(old):
         return
-    old = before.text
-    extended = before.index.extended(bibfile.parse(new_text[len(old) :]), len(old), old.count("\n"))
+    try:
+        added = data[len(old) :].decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    offset = len(old.translate(None, _CONTINUATION)) - (1 if before.bom else 0)
+    extended = before.index.extended(bibfile.parse(added), offset, old.count(b"\n"))
     if extended is not None:
         libcache.store(libcache.digest(data), "index", extended.to_json())

@@ -12,7 +12,7 @@ def remove_entries(path: Path, keys: list[str]) -> list[str]:
     """Remove the entries ``keys`` from the library at ``path``; all of them or none."""
     wanted = list(dict.fromkeys(keys))
 
-    def change(lib: library.Library) -> tuple[str, list[str]]:
+    def change(lib: library.Library) -> tuple[bytes, list[str]]:
         missing = [key for key in wanted if key not in lib.entries]
         if missing:
             raise UnknownKeys(missing, str(path))

@@ -52,11 +52,14 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, private: bool = False, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its permission bits.
 
     A new file gets the process umask's mode, or 0600 when ``private``.
     On failure the old file is untouched and the temp file is removed.
+    ``durable`` writes are synced to disk (file, then folder) so that a
+    crash leaves the old file or the new one; a cache that can tell a cut
+    file from a whole one may skip that.
     """
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -73,7 +76,8 @@ def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         if mode is None:
             umask = os.umask(0)
             os.umask(umask)
@@ -86,6 +90,8 @@ def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
         if isinstance(exc, OSError):
             raise WriteFailed(f"{path}: not written, the old file is intact ({_describe(exc)})") from exc
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

@@ -106,7 +106,7 @@ def plan(lib: library.Library, keys: list[str], client: Client) -> UpdatePlan:
 def apply(path: Path, updates: list[EntryUpdate], force: bool, cache: Cache) -> list[str]:
     """Write the merged entries (each replaces only its own bytes), then cache the records they came from."""
 
-    def change(lib: library.Library) -> tuple[str, list[str]]:
+    def change(lib: library.Library) -> tuple[bytes, list[str]]:
         sources: dict[str, str] = {}
         for update in updates:
             merged = update.merged(force)

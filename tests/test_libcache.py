@@ -74,7 +74,17 @@ def test_a_new_citetool_version_misses_the_cache(tmp_path: Path, monkeypatch: py
 
 @pytest.mark.parametrize("part", ["tables", "index"])
 @pytest.mark.parametrize(
-    "content", ['{"format": 1, "rows": [', '{"format": 1, "version": 3}', "[]", "\x00", '{"payload": {"keys": 1}}']
+    "content",
+    [
+        '{"format": 1, "rows": [',
+        '{"format": 1, "version": 3}',
+        "[]",
+        "\x00",
+        '{"payload": {"keys": 1}}',
+        '{"payload": {"keys": ["k1"], "spans": [0, 1], "macros": [], "preambles": [], "dois": {}, "problems": []}}',
+        '{"payload": {"keys": ["k1"], "spans": [0, 1, "2"], "macros": [], "preambles": [], "dois": {}, "problems": 0}}',
+        '{"payload": {"keys": [1], "spans": [0, 1, 2], "macros": [3], "preambles": [], "dois": {}, "problems": []}}',
+    ],
 )
 def test_a_corrupt_cache_file_is_a_miss(part: str, content: str, tmp_path: Path) -> None:
     path = _big_library(tmp_path)
@@ -121,8 +131,15 @@ def test_add_uses_the_cached_index(tmp_path: Path, server: ReplayServer) -> None
     assert server.requests == []
 
 
-def test_an_append_leaves_the_index_of_the_new_bytes_cached_and_exact(tmp_path: Path, server: ReplayServer) -> None:
+@pytest.mark.parametrize("variant", ["plain", "bom-crlf-non-ascii"])
+def test_an_append_leaves_the_index_of_the_new_bytes_cached_and_exact(
+    variant: str, tmp_path: Path, server: ReplayServer
+) -> None:
     path = _big_writable_library(tmp_path)
+    if variant != "plain":
+        # Characters of 2, 3 and 4 bytes: the index counts characters, the append works on bytes.
+        text = path.read_text(encoding="utf-8").replace("Title", "Tïtle ‘q’ 𝔊").replace("\n", "\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     _show(path)
     result = run("-l", str(path), "add", "10.1038/srep16696", "10.2172/1763563")
     assert result.exit_code == 0, result.stderr
@@ -130,7 +147,7 @@ def test_an_append_leaves_the_index_of_the_new_bytes_cached_and_exact(tmp_path: 
     cached = libcache.load(libcache.digest(data), "index")
     assert cached is not None
     index = Index.from_json(cached)
-    assert index == Index.of(bibfile.parse(data.decode("utf-8")))
+    assert index == Index.of(bibfile.parse(data.decode("utf-8").removeprefix("\ufeff")))
     assert list(index.keys)[-2:] == result.stdout.split()
     assert index.dois["10.5555/k5x"] == "k5x"
 
@@ -177,7 +194,8 @@ def test_show_key_reads_the_entry_where_the_index_says(tmp_path: Path) -> None:
     _show(path)
     (cached_file,) = _cache_files("index")
     data = json.loads(cached_file.read_text())
-    data["payload"]["spans"]["k1"][2] = 99999  # the line reported comes from the index
+    position = data["payload"]["keys"].index("k1")
+    data["payload"]["spans"][3 * position + 2] = 99999  # the line reported comes from the index
     cached_file.write_text(json.dumps(data))
     shown = json.loads(run("-l", str(path), "show", "--json", "k1").stdout)
     assert shown[0]["line"] == 99999 and shown[0]["venue"] == "Journal Suffix"

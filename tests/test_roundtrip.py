@@ -55,7 +55,7 @@ def test_every_corpus_file_round_trips_or_is_refused(path: Path, tmp_path: Path)
     # Loading and saving through the real edit path writes the very same bytes.
     copy = tmp_path / path.name
     copy.write_bytes(data)
-    library.edit(copy, lambda lib: (lib.text, None))
+    library.edit(copy, lambda lib: (lib.to_bytes(), None))
     assert copy.read_bytes() == data
 
 
@@ -106,6 +106,42 @@ def test_appending_keeps_bom_crlf_and_every_old_byte(tmp_path: Path) -> None:
     path.write_bytes(original)
     library.edit(path, lambda lib: (lib.appended("@misc{b,\n  title = {B},\n}\n"), None))
     assert path.read_bytes() == original + b"\r\n\r\n@misc{b,\r\n  title = {B},\r\n}\r\n"
+
+
+def _appended_as_text(text: str, source: str) -> str:
+    """What appending means, said on the decoded text: the bytes path must give the same."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    chunk = source.strip("\n").replace("\n", newline) + newline
+    if not text or text.isspace():
+        return text + chunk
+    if not text.endswith(("\n", "\r")):
+        text += newline
+    return text + newline + chunk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n",
+        " \t\r\n",
+        "\u00a0\u2003\n",  # white space only, but not ASCII
+        "\x1c\x1d",  # ASCII that str.isspace counts as space and bytes.isspace does not
+        "\u00a0% a comment with no line end",
+        "@misc{a, title={Caf\u00e9}}",
+        "@misc{a, title={A}}\n",
+        "@misc{a, title={A}}\r\n",
+        "@misc{a, title={A}}\r",
+        "% \U0001d50a\r\n@misc{a, title={\u2018A\u2019}}",
+    ],
+)
+@pytest.mark.parametrize("bom", [False, True])
+def test_appending_on_bytes_equals_appending_on_text(text: str, bom: bool) -> None:
+    source = "@misc{b,\n  title = {B \u00e9},\n}\n"
+    data = ("\ufeff" if bom else "").encode() + text.encode("utf-8")
+    lib = library.parse_bytes(Path("lib.bib"), data)
+    expected = ("\ufeff" if bom else "") + _appended_as_text(text, source)
+    assert lib.appended(source) == expected.encode("utf-8")
 
 
 def test_file_mode_is_kept_on_write(tmp_path: Path) -> None:
