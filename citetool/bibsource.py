@@ -6,6 +6,8 @@ after the last field (harmless, and it makes hand edits diff cleanly).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from citetool.model import Entry, Value
 
 
@@ -23,8 +25,12 @@ def string_source(name: str, value: Value) -> str:
     return f"@string{{{name} = {value.source()}}}"
 
 
-def document_source(preambles: list[str], strings: dict[str, Value], entries: list[Entry]) -> str:
-    """A whole ``.bib`` file: preambles, then macros, then entries, blank lines between."""
+def document_source(preambles: list[str], strings: dict[str, Value], entries: Iterable[Entry]) -> str:
+    """A whole ``.bib`` file: preambles, then macros, then entries, blank lines between.
+
+    ``entries`` may be a generator: each entry is then dropped once written,
+    so a whole-library export never holds a converted copy of the library.
+    """
     chunks = [*preambles, *(string_source(name, value) for name, value in strings.items())]
     chunks += [entry_source(entry) for entry in entries]
     return "\n\n".join(chunks) + "\n" if chunks else ""

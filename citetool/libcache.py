@@ -83,10 +83,11 @@ def load_text(key: str, part: str) -> tuple[Any, str] | None:
 def store_text(key: str, part: str, payload: Any, text: str, keep: int = 2) -> None:
     """Remember a big ``text`` (a whole export) as is, after a one-line JSON header; only ``keep`` per part."""
     header = json.dumps({"format": FORMAT, "version": __version__, "payload": payload}, ensure_ascii=False)
-    _write(_folder(part) / f"{key}.txt", header.encode("utf-8") + b"\n" + text.encode("utf-8"), keep)
+    # Two pieces, not one joined copy: the text can be a whole library's worth.
+    _write(_folder(part) / f"{key}.txt", [header.encode("utf-8") + b"\n", text.encode("utf-8")], keep)
 
 
-def _write(path: Path, data: bytes, keep: int, durable: bool = True) -> None:
+def _write(path: Path, data: bytes | list[bytes], keep: int, durable: bool = True) -> None:
     """Write a cache file and drop all but the ``keep`` newest of its folder; failures are ignored."""
     from citetool import storage
     from citetool.errors import CitetoolError

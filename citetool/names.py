@@ -78,6 +78,13 @@ _COMMA = re.compile(r",")
 _SPACE = re.compile(r"\s+")
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text``: split at white space at brace depth 0."""
+    if "{" not in text:  # the common case: str.split splits at exactly what \s+ matches
+        return text.split()
+    return [word for word in _split_top(text, _SPACE) if word]
+
+
 def _is_lower(word: str) -> bool:
     """BibTeX's von test: the first letter at brace depth 0 is lower case."""
     depth = 0
@@ -110,7 +117,7 @@ def parse_name(text: str) -> Name:
         return Name(family=text[1:-1].strip(), literal=True)
     parts = _split_top(text, _COMMA)
     if len(parts) == 1:
-        words = [word for word in _split_top(parts[0], _SPACE) if word]
+        words = _words(parts[0])
         if not words:
             return Name(family="")
         if len(words) == 1:
@@ -123,7 +130,7 @@ def parse_name(text: str) -> Name:
         if not given and particle:  # "von Last" with no first name
             return Name(family=last, particle=particle)
         return Name(family=last, given=given, particle=particle)
-    von_last = [word for word in _split_top(parts[0], _SPACE) if word]
+    von_last = _words(parts[0])
     first_last = next((index for index, word in enumerate(von_last[:-1]) if not _is_lower(word)), None)
     particle_words: list[str] = []
     while len(von_last) > 1 and _is_lower(von_last[0]) and first_last != 0:

@@ -52,14 +52,16 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_atomic(path: Path, data: bytes, private: bool = False, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes | list[bytes], private: bool = False, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its permission bits.
 
-    A new file gets the process umask's mode, or 0600 when ``private``.
-    On failure the old file is untouched and the temp file is removed.
-    ``durable`` writes are synced to disk (file, then folder) so that a
-    crash leaves the old file or the new one; a cache that can tell a cut
-    file from a whole one may skip that.
+    ``data`` is bytes, or a list of pieces written one after another (so a
+    big text and its header need not be joined into a copy).  A new file
+    gets the process umask's mode, or 0600 when ``private``.  On failure
+    the old file is untouched and the temp file is removed.  ``durable``
+    writes are synced to disk (file, then folder) so that a crash leaves
+    the old file or the new one; a cache that can tell a cut file from a
+    whole one may skip that.
     """
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -74,7 +76,7 @@ def write_atomic(path: Path, data: bytes, private: bool = False, durable: bool =
         raise WriteFailed(f"{path}: cannot write in {folder} ({_describe(exc)})") from exc
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            stream.writelines([data] if isinstance(data, bytes) else data)
             stream.flush()
             if durable:
                 os.fsync(stream.fileno())

@@ -258,3 +258,21 @@ def test_the_braces_only_short_cut_reads_as_pylatexenc_does(text: str) -> None:
 
     value = "{" + text.replace("--", "-")  # dash ligatures are handled before either path; a brace needs parsing
     assert to_text(value) == " ".join(latex._parse(value).split())
+
+
+_SPACEY = st.text(alphabet=st.sampled_from(list("ab ,.\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u3000\u200b-")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACEY)
+def test_white_space_is_collapsed_as_the_regular_expression_would(text: str) -> None:
+    dashed = text.replace("---", "\u2014").replace("--", "\u2013")
+    assert to_text(text) == re.sub(r"\s+", " ", dashed).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACEY)
+def test_names_without_braces_split_into_words_as_the_brace_scanner_does(text: str) -> None:
+    from citetool import names
+
+    assert names._words(text) == [word for word in names._split_top(text, names._SPACE) if word]

@@ -48,4 +48,4 @@ def convert(entry: Entry, context: Context) -> Entry:
 
 
 def write(entries: list[Entry], context: Context) -> str:
-    return document_source(context.preambles, context.strings, [convert(entry, context) for entry in entries])
+    return document_source(context.preambles, context.strings, (convert(entry, context) for entry in entries))

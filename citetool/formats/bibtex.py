@@ -95,4 +95,4 @@ def convert(entry: Entry, context: Context) -> Entry:
 
 def write(entries: list[Entry], context: Context) -> str:
     strings = {name: _ascii(Entry(name, "string"), name, value, context) for name, value in context.strings.items()}
-    return document_source(context.preambles, strings, [convert(entry, context) for entry in entries])
+    return document_source(context.preambles, strings, (convert(entry, context) for entry in entries))
