@@ -21,8 +21,8 @@ from citetool.model import MONTH_MACROS, Entry, Literal, MacroRef, Value
 from citetool.names import parse_names
 
 SORTS = ("key", "year", "author")
-#: Formats whose output depends on the library alone (html and text also on a citeproc style).
-CACHED_FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
+#: Formats whose output depends on the library alone (html and text also on the CSL style).
+LIBRARY_ONLY_FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
 
 
 @dataclass
@@ -142,16 +142,22 @@ def export(
 ) -> ExportResult:
     """Write the selected entries of ``lib`` in ``format_name``.
 
-    The whole library in a format that depends on nothing but the library
-    (not a citeproc style) is remembered per library content, like
-    ``show``'s table (see :mod:`citetool.libcache`).
+    An export of the whole library is remembered per library content, like
+    ``show``'s table (see :mod:`citetool.libcache`); for html and text, per
+    style as well, identified by its file's content and citeproc-py's
+    version.  Rendering a big library through citeproc-py takes minutes.
     """
     digest = lib.digest
-    if digest is None or keys or query or aux_path or format_name not in CACHED_FORMATS:
+    if digest is None or keys or query or aux_path:
         return _export(lib, format_name, keys, query, aux_path, sort, style, fragment)
     from citetool import libcache
 
     part = f"export-{format_name}-{sort or 'file'}"
+    if format_name not in LIBRARY_ONLY_FORMATS:
+        from citetool import citeproc_render
+
+        part += "-fragment" if fragment and format_name == "html" else ""
+        digest = libcache.digest(f"{digest} {citeproc_render.style_identity(style)}".encode())
     cached = libcache.load_text(digest, part)
     if cached is not None and isinstance(cached[0], list):
         return ExportResult(text=cached[1], warnings=[str(warning) for warning in cached[0]])

@@ -218,3 +218,45 @@ def test_a_whole_export_is_cached_with_its_warnings(format_name: str, tmp_path: 
     # Another order is another output; a selection is never served from the cache.
     assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "--sort", "year").stdout
     assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "snow").stdout
+
+
+def _big_library_of_few_entries(tmp_path: Path) -> Path:
+    """Few entries (citeproc-py takes milliseconds each) in a file big enough to be cached."""
+    path = tmp_path / "few.bib"
+    entries = "".join(
+        f"@article{{k{n}, author = {{Doe, Jane{n}}}, title = {{Title {n}}}, journal = {{J}}, year = {2000 + n}}}\n"
+        for n in range(12)
+    )
+    path.write_text("% " + "padding " * 40_000 + "\n\n" + entries, encoding="utf-8")
+    assert path.stat().st_size >= libcache.THRESHOLD
+    return path
+
+
+@pytest.mark.parametrize("format_name", ["html", "text"])
+def test_a_whole_citeproc_export_is_cached_per_style(
+    format_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citetool import citeproc_render
+
+    path = _big_library_of_few_entries(tmp_path)
+    fresh = run("-l", str(path), "export", "-f", format_name, "--style", "apa")
+    assert fresh.exit_code == 0 and "Title 3" in fresh.stdout, fresh.stderr
+    (cached_file,) = (Path(os.environ["CITETOOL_CACHE_DIR"]) / f"export-{format_name}-file").glob("*.txt")
+    cached_file.write_text(cached_file.read_text().replace("Title 3", "From the cache"))
+    assert "From the cache" in run("-l", str(path), "export", "-f", format_name, "--style", "apa").stdout
+    # Another style, a changed style file or another citeproc-py: rendered again.
+    assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "--style", "ieee").stdout
+    if format_name == "html":
+        fragment = run("-l", str(path), "export", "-f", "html", "--style", "apa", "--fragment").stdout
+        assert "From the cache" not in fragment and "<!DOCTYPE" not in fragment
+    identity = citeproc_render.style_identity
+    monkeypatch.setattr(citeproc_render, "style_identity", lambda name: identity(name) + " changed")
+    assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "--style", "apa").stdout
+
+
+def test_the_style_identity_follows_the_style_file_and_citeproc() -> None:
+    from citetool import citeproc_render
+
+    apa, ieee = citeproc_render.style_identity("apa"), citeproc_render.style_identity("ieee")
+    assert apa != ieee and apa == citeproc_render.style_identity("apa")
+    assert "citeproc-py " in apa
