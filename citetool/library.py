@@ -102,7 +102,7 @@ class Index:
     def from_json(cls, data: Any) -> Index:
         """The index from :meth:`to_json`'s data; ``ValueError`` (or ``TypeError``) if it is not such data."""
         keys, flat = data["keys"], _integers(data["spans"], 3)
-        if not all(type(key) is str for key in keys) or len(flat) != 3 * len(keys):
+        if type(keys) is not list or not all(type(key) is str for key in keys) or len(flat) != 3 * len(keys):
             raise ValueError("malformed index")
         spans = dict(zip(keys, zip(flat[0::3], flat[1::3], flat[2::3], strict=True), strict=True))
         macros, preambles = _integers(data["macros"], 2), _integers(data["preambles"], 2)

@@ -84,6 +84,7 @@ def test_a_new_citetool_version_misses_the_cache(tmp_path: Path, monkeypatch: py
         '{"payload": {"keys": ["k1"], "spans": [0, 1], "macros": [], "preambles": [], "dois": {}, "problems": []}}',
         '{"payload": {"keys": ["k1"], "spans": [0, 1, "2"], "macros": [], "preambles": [], "dois": {}, "problems": 0}}',
         '{"payload": {"keys": [1], "spans": [0, 1, 2], "macros": [3], "preambles": [], "dois": {}, "problems": []}}',
+        '{"payload": {"keys": "k", "spans": [0, 1, 2], "macros": [], "preambles": [], "dois": {}, "problems": []}}',
     ],
 )
 def test_a_corrupt_cache_file_is_a_miss(part: str, content: str, tmp_path: Path) -> None:
@@ -260,3 +261,22 @@ def test_the_style_identity_follows_the_style_file_and_citeproc() -> None:
     apa, ieee = citeproc_render.style_identity("apa"), citeproc_render.style_identity("ieee")
     assert apa != ieee and apa == citeproc_render.style_identity("apa")
     assert "citeproc-py " in apa
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"keys": "k", "spans": [0, 1, 2]},  # a string is not a list of keys, even where its length fits
+        {"keys": ["k", 1]},
+        {"spans": [0, 1, 2, 3, 4]},
+        {"spans": [0, 1, 2, 3, 4, "5"]},
+        {"spans": [0, 1, 2, 3, 4, 5.0]},
+        {"macros": [0]},
+        {"preambles": "01"},
+    ],
+)
+def test_an_index_of_the_wrong_shape_is_refused(change: dict[str, object]) -> None:
+    good = Index.of(bibfile.parse("@misc{k, title = {A}}\n@misc{l, title = {B}}\n")).to_json()
+    assert Index.from_json(good) == Index.of(bibfile.parse("@misc{k, title = {A}}\n@misc{l, title = {B}}\n"))
+    with pytest.raises(ValueError):
+        Index.from_json({**good, **change})
