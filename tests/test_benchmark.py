@@ -1,0 +1,55 @@
+"""The benchmark script runs end to end and measures every case the README names.
+
+Its timings are not checked here (speed is read off the benchmark, never
+asserted in tests); what is checked is that every case runs and is reported,
+and that the 100-DOI case never had more requests in flight than announced.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from .conftest import DATA, REPO
+
+CASES = [
+    "citetool --version",
+    "citetool show (seeded library)",
+    "show (cold)",
+    "show --json (cold)",
+    "check (cold)",
+    "export -f bibtex (cold)",
+    "export -f biblatex (cold)",
+    "export -f ris (cold)",
+    "export -f csl-json (cold)",
+    "export -f html (cold, one run)",
+    "export -f text (cold, one run)",
+    "show (warm)",
+    "export (warm)",
+    "show KEY (warm)",
+    "add one DOI (cold)",
+    "add one DOI (warm)",
+]
+
+
+def test_the_benchmark_runs_every_case_on_small_files() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--runs", "1",
+         "--big", str(REPO / "library.bib"), "--slice", str(DATA / "export" / "library.bibtex")],
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for label in ("16k", "10k"):
+        section = out.split(f"== {label} library", 1)[1].split("\n== ", 1)[0]
+        for case in CASES[2:]:
+            line = next((line for line in section.splitlines() if line.startswith(case + " ")), None)
+            assert line is not None, (label, case)
+            assert re.search(r"\d+\.\d{3} s .* ref +\d+\.\d{3} s +\d+\.\d\dx", line), line
+            assert "(exit" not in line or case.startswith("check"), line  # every command succeeded
+    for case in CASES[:2]:
+        assert re.search(re.escape(case) + r" +\d+\.\d{3} s", out), case
+    crowd = re.search(r"add 100 DOIs +(\d+\.\d+) s .*most requests in flight: (\d+) \(<= 3\)", out)
+    assert crowd is not None, out[-500:]
+    assert 1 <= int(crowd.group(2)) <= 3
