@@ -75,6 +75,10 @@ def style_identity(name: str) -> str:
     return f"{name} {content} citeproc-py {citeproc.__version__}"
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 def _shield(value: Any) -> Any:
     if isinstance(value, str):
         return "".join(_SHIELD.get(char, char) for char in value)
@@ -112,8 +116,14 @@ def _lookups_remembered() -> Iterator[None]:
         element.xpath_search = original
 
 
-def _bibliography(items: list[dict[str, Any]], style: Any, html: bool, rendered: bool = True) -> list[tuple[str, str]]:
-    """``(key, text)`` in the style's order; with ``rendered`` False, only the order (texts empty)."""
+def _bibliography(
+    items: list[dict[str, Any]], style: Any, html: bool, rendered: bool = True, shielded: bool = False
+) -> list[tuple[str, str]]:
+    """``(key, text)`` in the style's order; with ``rendered`` False, only the order (texts empty).
+
+    ``shielded`` shields each item (see :func:`_shield`) as citeproc-py
+    reads it, so no shielded copy of the whole list is ever held.
+    """
     import warnings
 
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
@@ -121,11 +131,12 @@ def _bibliography(items: list[dict[str, Any]], style: Any, html: bool, rendered:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about every unsupported CSL feature
+        prepare = _shield if shielded else _as_is
         bibliography = CitationStylesBibliography(
-            style, CiteProcJSON(items), formatter.html if html else formatter.plain
+            style, CiteProcJSON(prepare(item) for item in items), formatter.html if html else formatter.plain
         )
         for item in items:
-            bibliography.register(Citation([CitationItem(item["id"].lower())]))
+            bibliography.register(Citation([CitationItem(prepare(item["id"]).lower())]))
         bibliography.sort()
         keys = [str(entry.key) for entry in bibliography.items]
         if not rendered:
@@ -151,7 +162,7 @@ def render(items: list[dict[str, Any]], style_name: str, html: bool) -> list[tup
     # an italic title ("<i>...") would sort before every author.  Only the HTML is rendered then.
     with _lookups_remembered():
         plain = _bibliography(items, style, html=False, rendered=not html)
-        texts = dict(_bibliography([_shield(item) for item in items], style, html=True)) if html else dict(plain)
+        texts = dict(_bibliography(items, style, html=True, shielded=True)) if html else dict(plain)
     by_lower = {item["id"].lower(): item for item in items}
     out = []
     for key, _plain_text in plain:

@@ -10,7 +10,7 @@ resolved, missing fields inherited from the parent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -115,6 +115,19 @@ def resolved(entry: Entry, lib: Library) -> Entry:
     return replace(entry, fields=fields)
 
 
+def _self_contained(lib: Library, entries: list[Entry]) -> Iterator[Entry]:
+    """Each of ``entries`` with its crossref parent's fields and its macros filled in, one at a time.
+
+    Once the last is handed out, ``entries`` is emptied and the library
+    releases its parse: a writer that keeps only what it made of them (CSL
+    items for citeproc-py) then renders without the library in memory too.
+    """
+    for entry in entries:
+        yield resolved(inherit(entry, lib), lib)
+    entries.clear()
+    lib.release()
+
+
 def _sort_key(order: str, lib: Library) -> Callable[[Entry], tuple[str, ...]]:
     def by(entry: Entry) -> tuple[str, ...]:
         texts = listing.field_texts(entry, lib.strings)
@@ -186,7 +199,7 @@ def _export(
         entries = entries + parents
         context.strings = _macros_used(lib, entries)
         context.preambles = lib.preambles
+        text = formats.writer(format_name)(entries, context)
     else:
-        entries = [resolved(inherit(entry, lib), lib) for entry in entries]
-    text = formats.writer(format_name)(entries, context)
+        text = formats.writer(format_name)(_self_contained(lib, entries), context)
     return ExportResult(text=text, missing=missing, warnings=warnings)

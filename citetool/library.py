@@ -257,6 +257,16 @@ class Library:
         """The file's line ending, so appended entries match it."""
         return "\r\n" if b"\r\n" in self.data[:10000] else "\n"
 
+    def release(self) -> None:
+        """Drop the decoded text and the parsed entries; they are read again if anything asks.
+
+        For a command that has taken what it needs from the library and goes
+        on to something memory-hungry (citeproc-py rendering a bibliography).
+        """
+        self._text = None
+        self._document = None
+        self._strings = None
+
     def encoded(self, text: str) -> bytes:
         """The file contents for ``text``: BOM (if the file had one) plus the text as UTF-8."""
         return ((BOM if self.bom else "") + text).encode("utf-8")

@@ -1,7 +1,9 @@
-"""citeproc-py with remembered style lookups renders exactly what citeproc-py alone renders."""
+"""citeproc-py as citetool drives it: remembered lookups, shielding as read, the library released first."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from citetool import citeproc_render, exporting, library
 from citetool.csl import item
 
-from .conftest import need_corpora
+from .conftest import REPO, need_corpora
 
 STYLES = ["apa", "ieee", "chicago-author-date", "modern-language-association", "nature"]
 
@@ -54,3 +56,39 @@ def test_citeproc_is_left_as_it_was() -> None:
     with citeproc_render._lookups_remembered():
         assert model.CitationStylesElement.xpath_search is not before
     assert model.CitationStylesElement.xpath_search is before
+
+
+@pytest.mark.corpora
+def test_shielding_each_item_as_it_is_read_equals_shielding_the_list(items: list[dict[str, Any]]) -> None:
+    style = citeproc_render._style("apa")
+    hostile = [{**item, "title": f'{item.get("title", "")} & <b>"x"</b>'} for item in items]
+    whole_list = citeproc_render._bibliography([citeproc_render._shield(item) for item in hostile], style, True)
+    as_read = citeproc_render._bibliography(hostile, style, True, shielded=True)
+    assert as_read == whole_list
+    assert all("\ue100" in text for _key, text in as_read)  # still shielded: render() turns them into entities
+
+
+@pytest.mark.parametrize("format_name", ["html", "text", "ris", "csl-json"])
+def test_the_parsed_library_is_released_before_a_self_contained_format_is_written(
+    format_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citetool import formats
+
+    path = tmp_path / "library.bib"
+    path.write_bytes((REPO / "library.bib").read_bytes())
+    lib = library.load(path)
+    before = {key: entry.fields for key, entry in lib.entries.items()}
+    write = formats.writer(format_name)
+    seen: list[bool] = []
+
+    def watching(entries: Iterable[Any], context: formats.Context) -> str:
+        items = list(entries)  # what a writer keeps of the entries
+        seen.append(lib._document is None and lib._text is None)
+        return write(items, context)
+
+    monkeypatch.setattr(formats, "writer", lambda name: watching)
+    result = exporting.export(lib, format_name)
+    assert seen == [True]
+    assert result.text == (REPO / "tests" / "data" / "export" / f"library.{format_name}").read_text(encoding="utf-8")
+    # Anything that asks again reads the file again, and gets the same entries.
+    assert {key: entry.fields for key, entry in lib.entries.items()} == before

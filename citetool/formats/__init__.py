@@ -1,6 +1,7 @@
 """Output formats: one module each, one signature, found through :data:`FORMATS`.
 
-Every format module defines ``write(entries, context) -> str``.  Modules are
+Every format module defines ``write(entries, context) -> str`` and reads
+``entries`` once, in order (it may be a generator).  Modules are
 imported only when their format is asked for, so start-up stays fast.
 Adding a format is one new module and one line here.
 """
@@ -8,7 +9,7 @@ Adding a format is one new module and one line here.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from citetool.model import Entry, Value
@@ -38,7 +39,7 @@ class Context:
     warn: Callable[[str], None] = lambda message: None
 
 
-Writer = Callable[[list[Entry], Context], str]
+Writer = Callable[[Iterable[Entry], Context], str]
 
 
 def writer(name: str) -> Writer:

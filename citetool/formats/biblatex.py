@@ -6,6 +6,8 @@ BibTeX types and fields are mapped to biblatex's data model (@thesis,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from citetool.bibsource import document_source
 from citetool.formats import Context
 from citetool.formats.bibdates import month_number
@@ -47,5 +49,5 @@ def convert(entry: Entry, context: Context) -> Entry:
     return Entry(key=entry.key, entry_type=entry_type, fields=fields, line=entry.line)
 
 
-def write(entries: list[Entry], context: Context) -> str:
+def write(entries: Iterable[Entry], context: Context) -> str:
     return document_source(context.preambles, context.strings, (convert(entry, context) for entry in entries))

@@ -9,6 +9,7 @@ are written as macros.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from citetool.bibsource import document_source
 from citetool.formats import Context
@@ -93,6 +94,6 @@ def convert(entry: Entry, context: Context) -> Entry:
     return Entry(key=entry.key, entry_type=entry_type, fields=fields, line=entry.line)
 
 
-def write(entries: list[Entry], context: Context) -> str:
+def write(entries: Iterable[Entry], context: Context) -> str:
     strings = {name: _ascii(Entry(name, "string"), name, value, context) for name, value in context.strings.items()}
     return document_source(context.preambles, strings, (convert(entry, context) for entry in entries))

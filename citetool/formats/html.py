@@ -8,6 +8,7 @@ links emitted are ``https://doi.org/`` links built from the DOI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from urllib.parse import quote
 
@@ -38,11 +39,12 @@ def _with_doi_link(text: str, doi: str) -> str:
     return f'{text} <a class="doi" href="{escape(href)}">doi:{escape(doi)}</a>'
 
 
-def write(entries: list[Entry], context: Context) -> str:
-    by_key = {entry.key: entry for entry in entries}
+def write(entries: Iterable[Entry], context: Context) -> str:
+    items = [item(entry) for entry in entries]
+    dois = {entry["id"]: entry.get("DOI") for entry in items}  # the DOI proper, as Entry.doi gives it
     lines = ['<ol class="bibliography">']
-    for key, text in render([item(entry) for entry in entries], context.style, html=True):
-        doi = by_key[key].doi
+    for key, text in render(items, context.style, html=True):
+        doi = dois[key]
         lines.append(f'<li id="{escape(key)}">{_with_doi_link(text, doi) if doi else text}</li>')
     lines.append("</ol>")
     body = "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ Values are plain Unicode on one line: LaTeX is decoded, line breaks folded.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from citetool.formats import Context
 from citetool.listing import field_texts
@@ -80,5 +81,5 @@ def record(entry: Entry) -> list[str]:
     return lines
 
 
-def write(entries: list[Entry], context: Context) -> str:
+def write(entries: Iterable[Entry], context: Context) -> str:
     return "".join("\n".join(record(entry)) + "\n\n" for entry in entries)
