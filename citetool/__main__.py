@@ -1,5 +1,5 @@
 """Allow ``python -m citetool``."""
 
-from citetool.cli import main
+from citetool.cli.app import main
 
 main()

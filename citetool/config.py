@@ -98,3 +98,17 @@ def resolve(name: str, flag: str | None = None) -> Setting:
     if from_file is not None:
         return Setting(name, str(from_file), f"config file {path}")
     return Setting(name, spec.default, "default")
+
+
+def cache_dir() -> Path:
+    """The folder for every cache citetool keeps: the ``cache_dir`` setting, else the user cache folder.
+
+    The one place the setting is read, so the record cache, the library
+    index, ``show``'s table and the export caches all follow it.
+    """
+    configured = resolve("cache_dir").value
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path("citetool")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from citetool.cli import cli
+from citetool.cli.app import cli
 
 from .replay import ReplayServer
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from citetool import crossref_entry
-from citetool.bibsource import entry_source
+from citetool.bib.source import entry_source
+from citetool.crossref import mapping as crossref_entry
 
 from .conftest import DATA, REPO, read_terminal, run
 from .replay import ReplayServer, Reply, recorded_works
@@ -283,7 +283,7 @@ def test_the_rate_a_reply_announces_spaces_the_requests(workdir: Path, monkeypat
     ids=["seconds", "minutes", "capped", "malformed", "absent"],
 )
 def test_announced_limits_are_read_and_capped(headers: dict[str, str], expected: tuple[float, int]) -> None:
-    from citetool.crossref import Limiter
+    from citetool.crossref.client import Limiter
 
     limiter = Limiter(10.0, 3)
     limiter.announce(headers)

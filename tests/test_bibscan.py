@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from citetool import bibfile, bibscan
-from citetool.bibfile import Document
+from citetool.bib import scanner as bibscan
+from citetool.bib.blocks import Document
+from citetool.bib.parse import parse
+from citetool.bib.splitter import split_with_bibtexparser
 
 from .conftest import CORPORA, need_corpora
 
@@ -28,7 +30,7 @@ def _signature(document: Document) -> tuple[object, ...]:
 
 
 def _both(text: str) -> tuple[Document | None, Document]:
-    return bibscan.scan(text), bibfile.split_with_bibtexparser(text)
+    return bibscan.scan(text), split_with_bibtexparser(text)
 
 
 def _corpus_files() -> list[Path]:
@@ -97,7 +99,7 @@ def test_both_readers_agree_on_tricky_input(text: str) -> None:
 )
 def test_what_the_scanner_is_not_sure_of_goes_to_bibtexparser(text: str) -> None:
     assert bibscan.scan(text) is None
-    assert bibfile.parse(text).problems == bibfile.split_with_bibtexparser(text).problems
+    assert parse(text).problems == split_with_bibtexparser(text).problems
 
 
 def test_lines_count_every_line_break() -> None:

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from citetool import citeproc_render, exporting, library
-from citetool.csl import item
+from citetool.actions import exporting
+from citetool.csl import engine as citeproc_render
+from citetool.csl.items import item
+from citetool.library import file as library
 
 from .conftest import REPO, need_corpora
 
@@ -22,7 +24,8 @@ def items() -> list[dict[str, Any]]:
     lib = library.load(need_corpora() / "large" / "jgrey4296-main-first10k.bib")
     entries = list(lib.entries.values())[::250][:40]
     assert len({entry.entry_type for entry in entries}) >= 3
-    return [item(exporting.resolved(exporting.inherit(entry, lib), lib)) for entry in entries]
+    resolver = lib.resolver()
+    return [item(resolver.work(entry)) for entry in entries]
 
 
 @pytest.mark.corpora
@@ -72,7 +75,7 @@ def test_shielding_each_item_as_it_is_read_equals_shielding_the_list(items: list
 def test_the_parsed_library_is_released_before_a_self_contained_format_is_written(
     format_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from citetool import formats
+    from citetool import writers as formats
 
     path = tmp_path / "library.bib"
     path.write_bytes((REPO / "library.bib").read_bytes())

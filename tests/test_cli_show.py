@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pytest
 
-from citetool.cli import cli
+from citetool.cli.app import cli
 
 from .conftest import REPO, read_terminal, run
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citetool import doi
 from citetool.errors import UsageError
+from citetool.identifiers import doi
 
 
 @pytest.mark.parametrize(

@@ -140,8 +140,8 @@ def test_hand_written_entries_bring_their_macros_and_crossref_parents(tmp_path: 
     assert '  author = "{\\r{A}}kerblom, Nils",' in result.stdout
     assert "  journal = tugfull," in result.stdout and "  month = sep," in result.stdout
     assert result.stderr == (
-        "citetool: warning: art: title: '中' (U+4E2D) has no LaTeX form; kept as UTF-8\n"
-        "citetool: warning: art: title: '文' (U+6587) has no LaTeX form; kept as UTF-8\n"
+        "citetool: warning: 2 characters with no LaTeX form ('中' (U+4E2D), '文' (U+6587)) kept as UTF-8 in 1 entry "
+        "(art); pdflatex cannot typeset them; --verbose lists them\n"
     )
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from citetool import bibfile, libcache
-from citetool.library import Index
+from citetool.bib.parse import parse
+from citetool.library import caches as libcache
+from citetool.library.file import Index
 
 from .conftest import need_corpora, run
 from .replay import ReplayServer
@@ -148,7 +149,7 @@ def test_an_append_leaves_the_index_of_the_new_bytes_cached_and_exact(
     cached = libcache.load(libcache.digest(data), "index")
     assert cached is not None
     index = Index.from_json(cached)
-    assert index == Index.of(bibfile.parse(data.decode("utf-8").removeprefix("\ufeff")))
+    assert index == Index.of(parse(data.decode("utf-8").removeprefix("\ufeff")))
     assert list(index.keys)[-2:] == result.stdout.split()
     assert index.dois["10.5555/k5x"] == "k5x"
 
@@ -165,10 +166,10 @@ def test_an_edit_by_hand_is_never_answered_from_the_cache(tmp_path: Path, server
 
 
 def test_an_appended_text_with_problems_or_known_keys_does_not_extend_the_index() -> None:
-    index = Index.of(bibfile.parse("@misc{a, doi = {10.1/a}}\n"))
-    assert index.extended(bibfile.parse("@misc{b, title = {B}}\n"), 24, 1) is not None
-    assert index.extended(bibfile.parse("@misc{a, title = {again}}\n"), 24, 1) is None
-    assert index.extended(bibfile.parse("@misc{b, title = {B}\n"), 24, 1) is None
+    index = Index.of(parse("@misc{a, doi = {10.1/a}}\n"))
+    assert index.extended(parse("@misc{b, title = {B}}\n"), 24, 1) is not None
+    assert index.extended(parse("@misc{a, title = {again}}\n"), 24, 1) is None
+    assert index.extended(parse("@misc{b, title = {B}\n"), 24, 1) is None
 
 
 @pytest.mark.parametrize(
@@ -237,7 +238,7 @@ def _big_library_of_few_entries(tmp_path: Path) -> Path:
 def test_a_whole_citeproc_export_is_cached_per_style(
     format_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from citetool import citeproc_render
+    from citetool.csl import engine as citeproc_render
 
     path = _big_library_of_few_entries(tmp_path)
     fresh = run("-l", str(path), "export", "-f", format_name, "--style", "apa")
@@ -256,7 +257,7 @@ def test_a_whole_citeproc_export_is_cached_per_style(
 
 
 def test_the_style_identity_follows_the_style_file_and_citeproc() -> None:
-    from citetool import citeproc_render
+    from citetool.csl import engine as citeproc_render
 
     apa, ieee = citeproc_render.style_identity("apa"), citeproc_render.style_identity("ieee")
     assert apa != ieee and apa == citeproc_render.style_identity("apa")
@@ -276,7 +277,7 @@ def test_the_style_identity_follows_the_style_file_and_citeproc() -> None:
     ],
 )
 def test_an_index_of_the_wrong_shape_is_refused(change: dict[str, object]) -> None:
-    good = Index.of(bibfile.parse("@misc{k, title = {A}}\n@misc{l, title = {B}}\n")).to_json()
-    assert Index.from_json(good) == Index.of(bibfile.parse("@misc{k, title = {A}}\n@misc{l, title = {B}}\n"))
+    good = Index.of(parse("@misc{k, title = {A}}\n@misc{l, title = {B}}\n")).to_json()
+    assert Index.from_json(good) == Index.of(parse("@misc{k, title = {A}}\n@misc{l, title = {B}}\n"))
     with pytest.raises(ValueError):
         Index.from_json({**good, **change})

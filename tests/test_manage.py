@@ -187,7 +187,7 @@ def test_every_real_ris_file_imports_or_is_named_for_what_it_is(tmp_path: Path) 
 
 @pytest.mark.corpora
 def test_every_real_bib_file_imports_or_is_refused_with_a_clear_error(tmp_path: Path) -> None:
-    from citetool import library
+    from citetool.library import file as library
 
     files = sorted(need_corpora().rglob("*.bib"))
     assert len(files) > 400
@@ -212,7 +212,7 @@ def test_every_real_bib_file_imports_or_is_refused_with_a_clear_error(tmp_path: 
              "tricky-bib/bibtexparser-v1-testdata/article_start_with_bom.bib"],
 )  # fmt: skip
 def test_real_bib_files_import_completely(name: str, tmp_path: Path) -> None:
-    from citetool import library
+    from citetool.library import file as library
 
     source = library.load(need_corpora() / name)
     target = tmp_path / "library.bib"

@@ -7,12 +7,13 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citetool import keys
-from citetool.bibsource import entry_source
-from citetool.crossref_entry import to_entry
-from citetool.latex import escape, to_text
-from citetool.model import Value
-from citetool.names import parse_names
+from citetool.bib import keys
+from citetool.bib.entry import Value
+from citetool.bib.escape import escape
+from citetool.bib.latex import to_text
+from citetool.bib.names import parse_names
+from citetool.bib.source import entry_source
+from citetool.crossref.mapping import to_entry
 
 
 def _entry(**record: Any) -> str:

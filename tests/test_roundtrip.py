@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from citetool import library
 from citetool.errors import LibraryInvalid
+from citetool.library import file as library
 
 from .conftest import CORPORA, need_corpora
 

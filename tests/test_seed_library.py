@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from citetool import library
-from citetool.latex import to_text
-from citetool.names import parse_names
+from citetool.bib.latex import to_text
+from citetool.bib.names import parse_names
+from citetool.library import file as library
 
 from .conftest import REPO, SEEDS, need
 

@@ -18,7 +18,7 @@ from .conftest import REPO
 _REPORT = """
 import atexit, sys
 atexit.register(lambda: sys.stderr.write("MODULES " + " ".join(sorted(sys.modules)) + "\\n"))
-from citetool.cli import main
+from citetool.cli.app import main
 sys.argv = ["citetool", *sys.argv[1:]]
 main()
 """
@@ -69,7 +69,7 @@ def test_a_command_imports_only_what_it_needs(tmp_path: Path, args: list[str], a
 def test_version_loads_no_command_module(tmp_path: Path) -> None:
     modules, stdout = _modules(tmp_path, "--version")
     assert stdout.startswith("citetool, version ")
-    assert not {"citetool.cli.reading", "citetool.cli.writing", "citetool.library"} & modules
+    assert not {"citetool.cli.reading", "citetool.cli.writing", "citetool.library.file"} & modules
 
 
 def test_show_does_not_load_the_commands_that_write(tmp_path: Path) -> None:

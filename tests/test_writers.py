@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from citetool import library
-from citetool.cache import Cache, Record
+from citetool.crossref.records import Cache, Record
+from citetool.library import file as library
 
 from .conftest import REPO
 from .replay import ReplayServer, recorded_works

@@ -16,13 +16,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from citetool import __version__, config
+from citetool import __version__
 from citetool.cli.output import error
+from citetool.cli.state import State
 from citetool.errors import CitetoolError, ExitCode
 
 INTERNAL_ERROR = 70
@@ -77,32 +77,6 @@ class Group(click.Group):
             if os.environ.get("CITETOOL_DEBUG"):
                 raise
             raise _Reported(error) from error
-
-
-class State:
-    """What the root options leave for the commands (``ctx.obj``)."""
-
-    def __init__(self, library_flag: str | None) -> None:
-        self.library_flag = library_flag
-
-    @property
-    def library_path(self) -> Path:
-        setting = config.resolve("library", self.library_flag)
-        return Path(setting.value or "library.bib").expanduser()
-
-
-def complete_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Shell completion of citation keys from the library (silent on any problem)."""
-    from click.shell_completion import CompletionItem
-
-    from citetool import library
-
-    try:
-        flag = ctx.find_root().params.get("library_flag")
-        lib = library.load(State(library_flag=flag).library_path)
-    except (CitetoolError, OSError):
-        return []
-    return [CompletionItem(key) for key in lib.entries if key.startswith(incomplete)]
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

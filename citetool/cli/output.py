@@ -14,9 +14,9 @@ import click
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from citetool.bibfile import Problem
-    from citetool.cli.app import State
-    from citetool.library import Library
+    from citetool.bib.blocks import Problem
+    from citetool.cli.state import State
+    from citetool.library.file import Library
 
 
 def error(message: object) -> None:
@@ -34,7 +34,7 @@ def info(message: str) -> None:
 
 def open_library(state: State) -> Library:
     """Load the library for reading, warning (not failing) about its problems."""
-    from citetool import library
+    from citetool.library import file as library
 
     lib = library.load(state.library_path)
     report_problems(lib.path, lib.problems)

@@ -6,18 +6,19 @@ import contextlib
 import itertools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from citetool import config
-from citetool.cli.app import State, complete_keys
 from citetool.cli.output import console, info, open_library, print_json, stdout_is_terminal, warn
+from citetool.cli.state import State, complete_keys
 from citetool.errors import CheckFailed, UnknownKeys
+from citetool.writers import FORMATS
 
 if TYPE_CHECKING:
-    from citetool.library import Library
-    from citetool.listing import Summary
+    from citetool.actions.listing import Summary
+    from citetool.bib.work import Work
 
 
 @click.command()
@@ -39,37 +40,30 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) 
       citetool show belousova2025embracing
       citetool show --query taliban --json
     """
-    from citetool import listing
+    from citetool.actions import listing
 
     if not (keys or query or as_json):
         _print_table(_table_rows(state))
         return
-    lib = open_library(state)
-    if keys:
-        entries, missing = lib.named(keys)
-        if missing:
-            raise UnknownKeys(missing, str(lib.path))
-    else:
-        entries = list(lib.entries.values())
-    if query:
-        entries = [entry for entry in entries if listing.matches(entry, lib.strings, query)]
+    works = listing.select(open_library(state), keys, query, warn)
     if as_json:
-        from citetool import jsontext
+        from citetool.writers import jsonarray
 
-        lines = jsontext.array_lines(listing.to_json(entry, lib.strings) for entry in entries)
+        lines = jsonarray.array_lines(listing.to_json(work) for work in works)
         # A thousand lines per write: one write per entry cost a tenth of the command on a big library.
         for chunk in iter(lambda: list(itertools.islice(lines, 1000)), []):
             click.echo("\n".join(chunk))
         return
     if keys:
-        _show_full(entries, lib)
+        _show_full(works)
     else:
-        _print_table([listing.summarize(entry, lib.strings) for entry in entries])
+        _print_table([listing.summarize(work) for work in works])
 
 
 def _table_rows(state: State) -> list[Summary]:
     """The rows of the whole library's table: from the cache when a big file is unchanged."""
-    from citetool import libcache, listing
+    from citetool.actions import listing
+    from citetool.library import caches as libcache
 
     lib = open_library(state)
     if lib.digest is not None:
@@ -77,7 +71,7 @@ def _table_rows(state: State) -> list[Summary]:
         with contextlib.suppress(TypeError, ValueError):
             if isinstance(cached, list):
                 return [listing.Summary(*map(str, row)) for row in cached]
-    rows = [listing.summarize(entry, lib.strings) for entry in lib.entries.values()]
+    rows = [listing.summarize(work) for work in listing.select(lib, warn=warn)]
     if lib.digest is not None:
         libcache.store(lib.digest, "tables", [[r.key, r.authors, r.year, r.title, r.venue] for r in rows])
     return rows
@@ -103,11 +97,9 @@ def _print_table(rows: list[Summary]) -> None:
         click.echo("\n".join("\t".join((row.key, row.authors, row.year, row.title, row.venue)) for row in rows))
 
 
-def _show_full(entries: list[Any], lib: Library) -> None:
-    from citetool import listing
-
-    for index, entry in enumerate(entries):
-        texts = listing.field_texts(entry, lib.strings)
+def _show_full(works: list[Work]) -> None:
+    for index, entry in enumerate(works):
+        texts = entry.texts()
         if stdout_is_terminal():
             from rich.table import Table
 
@@ -132,7 +124,7 @@ def _show_full(entries: list[Any], lib: Library) -> None:
     "--format",
     "-f",
     "format_name",
-    type=click.Choice(["bibtex", "biblatex", "ris", "csl-json", "html", "text"]),
+    type=click.Choice(list(FORMATS)),
     default="bibtex",
     show_default=True,
     help="Output format.",
@@ -143,6 +135,7 @@ def _show_full(entries: list[Any], lib: Library) -> None:
 @click.option("--sort", type=click.Choice(["key", "year", "author"]), help="Order (default: library order).")
 @click.option("--fragment", is_flag=True, help="html: only the <ol>, for embedding in a page.")
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@click.option("--verbose", "-v", is_flag=True, help="Name every character that has no LaTeX form, and where.")
 @click.pass_obj
 def export(
     state: State,
@@ -154,6 +147,7 @@ def export(
     sort: str | None,
     fragment: bool,
     output: str | None,
+    verbose: bool,
 ) -> None:
     """Write entries (all, KEYS, or what a document cites) in a format.
 
@@ -166,7 +160,8 @@ def export(
       citetool export --format biblatex -o refs.bib
       citetool export belousova2025embracing --format html --style ieee
     """
-    from citetool import exporting, storage
+    from citetool.actions import exporting
+    from citetool.library import storage
 
     lib = open_library(state)
     result = exporting.export(
@@ -178,6 +173,7 @@ def export(
         sort=sort,
         style=config.resolve("style", style).value or "apa",
         fragment=fragment,
+        verbose=verbose,
     )
     for message in result.warnings:
         warn(message)
@@ -218,7 +214,8 @@ def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, comp
       citetool check
       citetool check --json --strict
     """
-    from citetool import checking, library
+    from citetool.actions import checking
+    from citetool.library import file as library
 
     lib = library.load(state.library_path)
     if keys:

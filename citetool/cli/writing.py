@@ -11,13 +11,13 @@ from typing import Any
 import click
 
 from citetool import config
-from citetool.cli.app import State, complete_keys
 from citetool.cli.output import console, error, info, print_json, stdout_is_terminal, warn
+from citetool.cli.state import State, complete_keys
 from citetool.errors import PartialFailure, UsageError
 
 
 def _read_dois(arguments: tuple[str, ...]) -> list[str]:
-    from citetool import doi as doi_module
+    from citetool.identifiers import doi as doi_module
 
     raw: list[str] = []
     for argument in arguments:
@@ -31,15 +31,14 @@ def _read_dois(arguments: tuple[str, ...]) -> list[str]:
 
 
 def make_client(mailto: str | None, offline: bool = False, refresh: bool = False, timeout: float = 10.0) -> Any:
-    from citetool.cache import Cache, default_dir
-    from citetool.crossref import Client
+    from citetool.crossref.client import Client
+    from citetool.crossref.records import Cache
 
-    cache_dir = config.resolve("cache_dir").value
     return Client(
         crossref_url=config.resolve("crossref_url").value or "https://api.crossref.org",
         doi_url=config.resolve("doi_url").value or "https://doi.org",
         mailto=mailto,
-        cache=Cache(Path(cache_dir) if cache_dir else default_dir()),
+        cache=Cache(config.cache_dir()),
         timeout=timeout,
         offline=offline,
         refresh=refresh,
@@ -96,7 +95,7 @@ def add(
       citetool add https://doi.org/10.1038/srep16696 --key tosatto2015
       cat dois.txt | citetool add -
     """
-    from citetool import adding
+    from citetool.actions import adding
 
     normalized = _read_dois(dois)
     mail = config.resolve("mailto", mailto).value
@@ -113,7 +112,7 @@ def add(
     for outcome in report.outcomes:
         if outcome.status == "added" and outcome.entry is not None:
             if dry_run:
-                from citetool.bibsource import entry_source
+                from citetool.bib.source import entry_source
 
                 click.echo(entry_source(outcome.entry) + "\n")
             else:
@@ -153,7 +152,8 @@ def find(
     """
     from dataclasses import asdict
 
-    from citetool import adding, finding
+    from citetool.actions import adding
+    from citetool.actions import searching as finding
 
     client = make_client(config.resolve("mailto", mailto).value, timeout=timeout)
     hits = finding.search(client, query, rows)
@@ -171,7 +171,7 @@ def find(
         if chosen is None:
             raise UsageError(f"--add {add_choice}: there are only {len(hits)} results")
     else:
-        from citetool import doi as doi_module
+        from citetool.identifiers import doi as doi_module
 
         chosen = doi_module.normalize(add_choice)
     report = adding.add_dois(state.library_path, [chosen], client)
@@ -202,7 +202,8 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
       citetool update belousova2025embracing
       citetool update --yes
     """
-    from citetool import library, updating
+    from citetool.actions import updating
+    from citetool.library import file as library
 
     path = state.library_path
     lib = library.load(path)
@@ -254,7 +255,7 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
       citetool import zotero-export.bib
       citetool import --format ris - < scopus.ris
     """
-    from citetool import importing
+    from citetool.actions import importing
 
     stdin_text = sys.stdin.read() if any(str(item) == "-" for item in files) else None
     if stdin_text is not None and format_name is None:
@@ -286,7 +287,7 @@ def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
     Example:
       citetool remove smith2020deep jones2019 --yes
     """
-    from citetool import removing
+    from citetool.actions import removing
 
     if not yes and sys.stdin.isatty():
         click.confirm(f"Remove {', '.join(keys)} from {state.library_path}?", abort=True, err=True)

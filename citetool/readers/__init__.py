@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from citetool.model import Entry, Value
+from citetool.bib.entry import Entry, Value
 
 #: Format name -> module that reads it.
 READERS: dict[str, str] = {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from citetool import bibfile
+from citetool.bib.parse import parse
 from citetool.errors import ImportFailed
 from citetool.readers import Batch, Candidate
 
 
 def read(text: str, name: str) -> Batch:
-    document = bibfile.parse(text.removeprefix("\ufeff"))
+    document = parse(text.removeprefix("\ufeff"))
     for problem in document.problems:
         if problem.fatal and "duplicate key" not in problem.message:
             raise ImportFailed(f"{problem.describe(name)}; nothing was imported")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from citetool import doi as doi_module
-from citetool.crossref_entry import to_entry
+from citetool.crossref.mapping import to_entry
 from citetool.errors import ImportFailed
+from citetool.identifiers import doi as doi_module
 from citetool.readers import Batch, Candidate
 
 

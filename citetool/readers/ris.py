@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from citetool import doi as doi_module
-from citetool.crossref_entry import FIELD_ORDER
+from citetool.bib.entry import Entry, Literal, MacroRef, Value
+from citetool.bib.escape import escape
+from citetool.crossref.mapping import FIELD_ORDER
 from citetool.errors import ImportFailed
-from citetool.latex import escape
-from citetool.model import Entry, Literal, MacroRef, Value
+from citetool.identifiers import doi as doi_module
 from citetool.readers import Batch, Candidate
 
 #: RIS TY -> BibTeX entry type.

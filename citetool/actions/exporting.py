@@ -1,0 +1,179 @@
+"""``citetool export``: choose entries, bring along what they depend on, write a format.
+
+Selection: the whole library, named keys (or DOIs), a ``--query``, or the
+keys a document cites (``--aux``).  Hand-written entries depend on
+``@string`` macros and ``crossref`` parents; for BibTeX and biblatex those are
+exported with them (macros first, parents after the entries that point at
+them, as BibTeX requires).  Other formats get self-contained records: macros
+resolved, missing fields inherited from the parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from citetool import writers as formats
+from citetool.actions import listing
+from citetool.bib.entry import Entry, MacroRef, Value
+from citetool.bib.work import Resolver, Work
+from citetool.library.file import Library
+from citetool.tex import citations
+from citetool.writers import Context
+
+SORTS = ("key", "year", "author")
+
+
+@dataclass
+class ExportResult:
+    """The text written, keys that were asked for but are missing, and warnings."""
+
+    text: str
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def select(
+    lib: Library, keys: list[str], query: str | None, aux_path: Path | None, resolver: Resolver | None = None
+) -> tuple[list[Entry], list[str]]:
+    """The entries asked for, in library order unless keys name an order, and the names not found."""
+    wanted = list(keys)
+    if aux_path is not None:
+        wanted += citations.cited_keys(aux_path)
+    if wanted and citations.ALL not in wanted:
+        entries, missing = lib.named(wanted)
+    else:
+        entries, missing = list(lib.entries.values()), []
+    if query:
+        reader = resolver or lib.resolver()
+        entries = [entry for entry in entries if listing.matches(reader.work(entry), query)]
+    return entries, missing
+
+
+def _parents(lib: Library, entries: list[Entry]) -> list[Entry]:
+    """``crossref``/``xdata`` targets of ``entries`` (transitively) not already among them."""
+    chosen = {entry.key for entry in entries}
+    by_lower = {key.lower(): key for key in lib.keys}
+    found: list[Entry] = []
+    queue = list(entries)
+    while queue:
+        entry = queue.pop(0)
+        for name in ("crossref", "xdata"):
+            target = entry.text(name, lib.strings)
+            for key in (target or "").split(","):
+                parent_key = by_lower.get(key.strip().lower())
+                if parent_key is not None and parent_key not in chosen:
+                    chosen.add(parent_key)
+                    (parent,), _missing = lib.named([parent_key])
+                    found.append(parent)
+                    queue.append(parent)
+    return found
+
+
+def _macros_used(lib: Library, entries: list[Entry]) -> dict[str, Value]:
+    """The ``@string`` definitions the entries need, macros of macros included, in library order."""
+    needed: set[str] = set()
+    queue = [part.name.lower() for entry in entries for value in entry.fields.values()
+             for part in value.parts if isinstance(part, MacroRef)]  # fmt: skip
+    while queue:
+        name = queue.pop()
+        if name in needed or name not in lib.strings:
+            continue
+        needed.add(name)
+        queue.extend(part.name.lower() for part in lib.strings[name].parts if isinstance(part, MacroRef))
+    return {name: value for name, value in lib.strings.items() if name in needed}
+
+
+def _works(lib: Library, entries: list[Entry], resolver: Resolver, release: bool) -> Iterator[Work]:
+    """Each of ``entries`` read as a :class:`Work`, one at a time.
+
+    With ``release``, once the last is handed out ``entries`` is emptied and
+    the library releases its parse: a writer that keeps only what it made
+    of them (CSL items for citeproc-py) then renders without the library in
+    memory too.
+    """
+    for entry in entries:
+        yield resolver.work(entry)
+    if release:
+        entries.clear()
+        lib.release()
+
+
+def _sort_key(order: str) -> Callable[[Work], tuple[str, ...]]:
+    def by(work: Work) -> tuple[str, ...]:
+        names = work.creators
+        author = names[0].family_text.casefold() if names else ""
+        if order == "year":
+            return (work.year, author, work.key)
+        if order == "author":
+            return (author, work.year, work.key)
+        return (work.key.casefold(), work.key)
+
+    return by
+
+
+def export(
+    lib: Library,
+    format_name: str,
+    keys: list[str] | None = None,
+    query: str | None = None,
+    aux_path: Path | None = None,
+    sort: str | None = None,
+    style: str = "apa",
+    fragment: bool = False,
+    verbose: bool = False,
+) -> ExportResult:
+    """Write the selected entries of ``lib`` in ``format_name``.
+
+    An export of the whole library is remembered per library content, like
+    ``show``'s table (see :mod:`citetool.library.caches`); for html and text, per
+    style as well, identified by its file's content and citeproc-py's
+    version.  Rendering a big library through citeproc-py takes minutes.
+    """
+    digest = lib.digest
+    if digest is None or keys or query or aux_path:
+        return _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose)
+    from citetool.library import caches as libcache
+
+    part = f"export-{format_name}-{sort or 'file'}"
+    spec = formats.FORMATS[format_name]
+    part += "-verbose" if verbose else ""
+    if spec.styled:
+        from citetool.csl import engine as citeproc_render
+
+        part += "-fragment" if fragment and spec.fragment else ""
+        digest = libcache.digest(f"{digest} {citeproc_render.style_identity(style)}".encode())
+    cached = libcache.load_text(digest, part)
+    if cached is not None and isinstance(cached[0], list):
+        return ExportResult(text=cached[1], warnings=[str(warning) for warning in cached[0]])
+    result = _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose)
+    libcache.store_text(digest, part, result.warnings, result.text)
+    return result
+
+
+def _export(
+    lib: Library,
+    format_name: str,
+    keys: list[str] | None,
+    query: str | None,
+    aux_path: Path | None,
+    sort: str | None,
+    style: str,
+    fragment: bool,
+    verbose: bool,
+) -> ExportResult:
+    warnings: list[str] = []
+    resolver = lib.resolver(warnings.append)
+    entries, missing = select(lib, keys or [], query, aux_path, resolver)
+    if sort is not None:
+        order = _sort_key(sort)
+        entries = [work.source for work in sorted((resolver.work(entry) for entry in entries), key=order)]
+    spec = formats.FORMATS[format_name]
+    context = Context(style=style, fragment=fragment, verbose=verbose, warn=warnings.append)
+    if spec.source:
+        entries = entries + _parents(lib, entries)
+        context.strings = _macros_used(lib, entries)
+        context.preambles = lib.preambles
+    text = formats.writer(format_name)(_works(lib, entries, resolver, release=not spec.source), context)
+    return ExportResult(text=text, missing=missing, warnings=warnings)

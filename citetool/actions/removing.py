@@ -1,0 +1,21 @@
+"""``citetool remove``: take entries out, touching no other byte of the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citetool.errors import UnknownKeys
+from citetool.library import file as library
+
+
+def remove_entries(path: Path, keys: list[str]) -> list[str]:
+    """Remove the entries ``keys`` from the library at ``path``; all of them or none."""
+    wanted = list(dict.fromkeys(keys))
+
+    def change(lib: library.Library) -> tuple[bytes, list[str]]:
+        missing = [key for key in wanted if key not in lib.entries]
+        if missing:
+            raise UnknownKeys(missing, str(path))
+        return lib.removed(wanted), wanted
+
+    return library.edit(path, change)

@@ -1,0 +1,123 @@
+"""``citetool update``: re-fetch entries by DOI and merge what changed, never a hand edit.
+
+The cached record from the last fetch tells which values came from Crossref:
+a field whose current value differs from what that record gives was edited
+by hand, and is replaced only with ``force``.  Without a cached record every
+differing field counts as edited.  Keys never change; fields the user added
+are kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from citetool.bib.entry import Entry, Value
+from citetool.bib.source import entry_source
+from citetool.crossref.client import Client
+from citetool.crossref.mapping import to_entry
+from citetool.crossref.records import Cache, Record
+from citetool.errors import CitetoolError, UnknownKeys
+from citetool.library import file as library
+
+
+@dataclass
+class FieldChange:
+    name: str
+    old: Value | None
+    new: Value | None
+    edited: bool  # the current value is not what Crossref gave last time
+
+
+@dataclass
+class EntryUpdate:
+    entry: Entry
+    changes: list[FieldChange]
+    record: Record
+
+    def merged(self, force: bool) -> Entry:
+        """The entry with the changes applied (hand edits only with ``force``)."""
+        fields = dict(self.entry.fields)
+        for change in self.changes:
+            if change.edited and not force:
+                continue
+            if change.new is None:
+                fields.pop(change.name, None)
+            else:
+                fields[change.name] = change.new
+        return replace(self.entry, fields=fields)
+
+    def diff(self, force: bool) -> str:
+        before = entry_source(self.entry).splitlines(keepends=True)
+        after = entry_source(self.merged(force)).splitlines(keepends=True)
+        key = self.entry.key
+        return "".join(difflib.unified_diff(before, after, f"{key} (library)", f"{key} (Crossref)"))
+
+
+@dataclass
+class UpdatePlan:
+    updates: list[EntryUpdate] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # keys without a DOI
+    failures: list[CitetoolError] = field(default_factory=list)
+
+
+def _changes(current: Entry, original: Entry | None, fresh: Entry) -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    for name in dict.fromkeys([*current.fields, *fresh.fields]):
+        old, new = current.fields.get(name), fresh.fields.get(name)
+        if old == new:
+            continue
+        came_from_crossref = original is not None and original.fields.get(name) == old
+        if new is None and (original is None or name not in original.fields):
+            continue  # a field the user added
+        changes.append(FieldChange(name, old, new, edited=not came_from_crossref))
+    return changes
+
+
+def plan(lib: library.Library, keys: list[str], client: Client) -> UpdatePlan:
+    """What re-fetching would change in the entries ``keys`` (all entries when empty)."""
+    missing = [key for key in keys if key not in lib.entries]
+    if missing:
+        raise UnknownKeys(missing, str(lib.path))
+    result = UpdatePlan()
+    entries = [lib.entries[key] for key in keys] if keys else list(lib.entries.values())
+    with_doi = [entry for entry in entries if entry.doi]
+    result.skipped = [entry.key for entry in entries if not entry.doi]
+    originals = {entry.doi: client.cache.get(entry.doi) for entry in with_doi if entry.doi}
+    client.refresh = True
+    client.cache_writes = False
+    fetched = client.fetch_many([entry.doi for entry in with_doi if entry.doi])
+    for entry in with_doi:
+        assert entry.doi is not None
+        record = fetched[entry.doi]
+        if not isinstance(record, Record):
+            result.failures.append(record)
+            continue
+        cached = originals.get(entry.doi)
+        original = to_entry(cached.message, entry.doi) if cached is not None else None
+        fresh = to_entry(record.message, entry.doi)
+        changes = _changes(entry, original, fresh)
+        if changes:
+            result.updates.append(EntryUpdate(entry, changes, record))
+    return result
+
+
+def apply(path: Path, updates: list[EntryUpdate], force: bool, cache: Cache) -> list[str]:
+    """Write the merged entries (each replaces only its own bytes), then cache the records they came from."""
+
+    def change(lib: library.Library) -> tuple[bytes, list[str]]:
+        sources: dict[str, str] = {}
+        for update in updates:
+            merged = update.merged(force)
+            current = lib.entries.get(update.entry.key)
+            # An entry edited by someone else since the plan was made is left for the next run.
+            if current is not None and current.fields == update.entry.fields and merged.fields != current.fields:
+                sources[update.entry.key] = entry_source(merged)
+        return lib.replaced(sources), list(sources)
+
+    written = library.edit(path, change)
+    for update in updates:
+        if update.entry.key in written:
+            cache.put(update.record)
+    return written

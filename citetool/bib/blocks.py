@@ -1,0 +1,88 @@
+"""Split BibTeX text into blocks that remember exactly where they stand.
+
+This is the one module that imports bibtexparser.  Its splitter does the
+tokenising; this module turns its blocks into citetool's model and records,
+for every block, the character span it occupies in the text.  Those spans are
+what let :mod:`citetool.library.file` change one entry by rewriting only that
+entry's bytes, and leave every other byte of the user's file alone.
+
+Malformed input becomes data (:class:`Problem`), never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal as KindLiteral
+
+from citetool.bib.entry import Entry, Value, ValueSyntaxError
+
+BlockKind = KindLiteral["entry", "string", "preamble", "comment", "failed"]
+
+
+@dataclass
+class Block:
+    """A top-level piece of a ``.bib`` file and its span ``[start, end)`` in the text."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    line: int
+    entry: Entry | None = None
+    name: str | None = None  # the macro name of an @string
+    value: Value | None = None  # the value of an @string
+
+
+@dataclass
+class Problem:
+    """Something wrong in the file.  ``fatal`` problems forbid writing the file."""
+
+    line: int
+    key: str | None
+    message: str
+    fatal: bool = True
+
+    def describe(self, path: object) -> str:
+        """``file:line: entry 'key': message``, the form every report uses."""
+        where = f"entry '{self.key}': " if self.key else ""
+        return " ".join(f"{path}:{self.line}: {where}{self.message}".split())  # always one line
+
+
+@dataclass
+class Document:
+    """Parsed BibTeX text: blocks in file order, entries and macros by name."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    strings: dict[str, Value] = field(default_factory=dict)
+
+
+def field_problem(line: int, key: str, name: str, error: ValueSyntaxError) -> Problem:
+    """The problem of a field whose value is not a BibTeX expression (both readers report it so)."""
+    return Problem(line, key, f"field '{name}': {error}; a comma may be missing after the previous field")
+
+
+def entry_block(
+    document: Document, block: Block, entry: Entry | None, key: str, repeated: list[str], seen_keys: set[str]
+) -> None:
+    """Fill in an entry's block and report repeated fields and keys (shared with :mod:`citetool.bib.scanner`)."""
+    block.kind, block.entry = ("entry", entry) if entry is not None else ("failed", None)
+    if repeated:
+        names = ", ".join(repeated)
+        document.problems.append(Problem(block.line, key, f"repeated field {names}; BibTeX uses the first", False))
+    if key in seen_keys:
+        document.problems.append(Problem(block.line, key, "duplicate key; rename one of the entries"))
+    seen_keys.add(key)
+    if entry is not None:
+        document.entries.setdefault(key, entry)
+
+
+def add_string(document: Document, block: Block, value: Value) -> None:
+    """Record an ``@string`` block's macro; BibTeX names are case-insensitive, and the last one wins."""
+    name = block.name or ""
+    if name in document.strings:
+        document.problems.append(Problem(block.line, name, f"@string '{name}' is defined again; BibTeX uses the last",
+                                         False))  # fmt: skip
+    block.value = value
+    document.strings[name] = value

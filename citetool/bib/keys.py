@@ -1,0 +1,93 @@
+"""Citation keys: ``<family><year><first significant title word>``.
+
+``belousova2025embracing``.  Names and words are folded to ASCII
+(transliterating non-Latin scripts), lower-cased and stripped of everything
+but letters and digits.  An organisation contributes the first significant
+word of its name; with no author the title supplies both parts; a missing
+year is left out.  A key already taken gets ``a``, ``b``, ``c`` ... appended.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from citetool.bib.latex import to_text
+from citetool.bib.names import Name
+from citetool.errors import UsageError
+
+#: Words that never make a key (English and the commonest articles of other languages).
+STOPWORDS = frozenset(
+    (
+        "a an the and or but nor of on in at to for from by with without into onto over under about "
+        "as is are was were be been its it this that these those via vs versus toward towards upon "
+        "der die das des dem den ein eine einer und zur zum im am von "
+        "le la les l un une du de et en au aux el los las lo y del il gli i e di da "
+        "o os um uma do dos das"
+    ).split()
+)
+
+_VALID_KEY = re.compile(r"^[^\s,{}()\"#%'=\\~]+$")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """ASCII, lower case, letters and digits only (``Müller`` -> ``muller``, ``王`` -> ``wang``)."""
+    from anyascii import anyascii
+
+    return _NON_ALNUM.sub("", str(anyascii(text)).lower())
+
+
+def significant_words(title: str) -> list[str]:
+    """Folded title words that are not stopwords, numbers or single letters."""
+    from anyascii import anyascii
+
+    words = re.split(r"[^a-z0-9]+", str(anyascii(to_text(title))).lower())
+    return [word for word in words if len(word) > 1 and not word.isdigit() and word not in STOPWORDS]
+
+
+def _name_part(name: Name) -> str:
+    if name.literal:
+        words = significant_words(name.family)
+        return words[0] if words else fold(name.family)
+    return fold(name.family_text)
+
+
+def base_key(names: list[Name], year: str | None, title: str | None) -> str:
+    """The key before clash suffixes."""
+    words = significant_words(title or "")
+    name = next((part for part in (_name_part(n) for n in names) if part), "")
+    if not name:
+        name, words = (words[0], words[1:]) if words else ("anon", [])
+    year_part = fold(year or "")[:4] if year and fold(year)[:4].isdigit() else ""
+    return name + year_part + (words[0] if words else "")
+
+
+def unique_key(base: str, taken: Container[str]) -> str:
+    """``base``, or ``base`` + a, b, ..., z, aa, ab ... whichever is free first."""
+    if base not in taken:
+        return base
+    index = 0
+    while True:
+        suffix = ""
+        number = index
+        while True:
+            suffix = chr(ord("a") + number % 26) + suffix
+            number = number // 26 - 1
+            if number < 0:
+                break
+        if base + suffix not in taken:
+            return base + suffix
+        index += 1
+
+
+def is_valid(key: str) -> bool:
+    """Whether BibTeX accepts ``key`` as a citation key."""
+    return bool(_VALID_KEY.match(key))
+
+
+def validate(key: str) -> str:
+    """Return ``key`` if BibTeX accepts it as a citation key, else raise :class:`UsageError`."""
+    if not _VALID_KEY.match(key):
+        raise UsageError(f"invalid citation key {key!r}: use letters, digits and - _ : . / + only, no spaces")
+    return key

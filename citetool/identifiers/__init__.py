@@ -1,0 +1,1 @@
+"""Identifiers a researcher pastes (DOIs today): recognised, validated and normalised."""

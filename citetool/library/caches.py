@@ -1,0 +1,101 @@
+"""Caches of what a library's exact bytes determine: its index, ``show``'s table, whole exports.
+
+Reading a 16,000-entry library takes about a second, and turning its
+authors, titles and venues from LaTeX into text about another.  Until the
+file changes, the answers are the same, so three things are cached:
+
+* the index (:class:`~citetool.library.file.Index`: keys, spans, DOIs, problems),
+  which is all that ``add``, the problem report and ``show KEY`` need;
+* the rows of ``show``'s table;
+* the output of ``export`` of the whole library in a format that depends on
+  the library alone (bibtex, biblatex, ris, csl-json).
+
+All are keyed on the SHA-256 of the file's exact bytes and on citetool's
+version: any change at all (an edit by hand, by git, by another tool, or a
+new citetool) gives a new key, so stale answers are never used.  They are
+JSON (data only, never a format that can run code) in the user cache folder,
+files 0600 in a 0700 folder; a missing, unreadable or malformed cache file is
+simply a miss.  Only the few most recent libraries are kept, and only
+libraries of :data:`THRESHOLD` bytes or more are cached: smaller ones are read
+faster than a cache file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from citetool import __version__
+from citetool.errors import ConfigError
+
+FORMAT = 2  # 2: the index's spans as flat lists
+KEEP = 8
+THRESHOLD = 256 * 1024
+
+
+def _folder(part: str) -> Path:
+    from citetool import config
+
+    try:
+        return config.cache_dir() / part
+    except ConfigError:  # a broken config file is reported by the command itself; the cache just misses
+        return Path(os.devnull) / part
+
+
+def digest(data: bytes) -> str:
+    """The cache key of a library file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load(key: str, part: str) -> Any:
+    """The payload stored as ``part`` (``index`` or ``tables``) for the bytes hashing to ``key``, or None."""
+    try:
+        data = json.loads((_folder(part) / f"{key}.json").read_bytes())
+        if data.get("format") != FORMAT or data.get("version") != __version__:
+            return None
+        return data["payload"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store(key: str, part: str, payload: Any) -> None:
+    """Remember ``payload`` as ``part`` for the bytes hashing to ``key``; failing to never fails the command."""
+    data = json.dumps({"format": FORMAT, "version": __version__, "payload": payload}, ensure_ascii=False)
+    # Not synced to disk: a JSON file cut short by a crash does not parse, which is a miss.
+    _write(_folder(part) / f"{key}.json", data.encode("utf-8"), KEEP, durable=False)
+
+
+def load_text(key: str, part: str) -> tuple[Any, str] | None:
+    """A text stored with :func:`store_text` and its JSON header payload, or None."""
+    try:
+        with (_folder(part) / f"{key}.txt").open("rb") as stream:
+            header = json.loads(stream.readline())
+            if header.get("format") != FORMAT or header.get("version") != __version__:
+                return None
+            return header["payload"], stream.read().decode("utf-8")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store_text(key: str, part: str, payload: Any, text: str, keep: int = 2) -> None:
+    """Remember a big ``text`` (a whole export) as is, after a one-line JSON header; only ``keep`` per part."""
+    header = json.dumps({"format": FORMAT, "version": __version__, "payload": payload}, ensure_ascii=False)
+    # Two pieces, not one joined copy: the text can be a whole library's worth.
+    _write(_folder(part) / f"{key}.txt", [header.encode("utf-8") + b"\n", text.encode("utf-8")], keep)
+
+
+def _write(path: Path, data: bytes | list[bytes], keep: int, durable: bool = True) -> None:
+    """Write a cache file and drop all but the ``keep`` newest of its folder; failures are ignored."""
+    from citetool.errors import CitetoolError
+    from citetool.library import storage
+
+    with contextlib.suppress(OSError, CitetoolError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        storage.write_atomic(path, data, private=True, durable=durable)
+        cached = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda item: item.stat().st_mtime, reverse=True)
+        for old in cached[keep:]:
+            old.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""What a LaTeX document asks of the library: the keys its ``.aux`` or ``.bcf`` cites."""
