@@ -76,6 +76,8 @@ def _read_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc}); fix or delete the file") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: nested too deeply to be a citetool config file; fix or delete it") from exc
     for key, value in data.items():
         if key not in SETTINGS:
             known = ", ".join(SETTINGS)
@@ -98,6 +100,16 @@ def resolve(name: str, flag: str | None = None) -> Setting:
     if from_file is not None:
         return Setting(name, str(from_file), f"config file {path}")
     return Setting(name, spec.default, "default")
+
+
+#: What ``CITETOOL_DEBUG`` may say, and whether it turns tracebacks on.
+DEBUG_VALUES: dict[str, bool] = {"1": True, "true": True, "yes": True, "on": True,
+                                 "0": False, "false": False, "no": False, "off": False, "": False}  # fmt: skip
+
+
+def debug() -> bool:
+    """Whether ``CITETOOL_DEBUG`` asks for tracebacks; a value it cannot read is "no"."""
+    return DEBUG_VALUES.get(os.environ.get("CITETOOL_DEBUG", "").strip().lower(), False)
 
 
 def cache_dir() -> Path:

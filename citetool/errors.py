@@ -24,6 +24,9 @@ class ExitCode(IntEnum):
     WRITE_FAILED = 7  # the library could not be written (disk full, permissions)
     IMPORT_FAILED = 8  # an input file of `import` is not valid; nothing was imported
     CHECK_FAILED = 9  # `check` found errors (or warnings, with --strict)
+    INTERNAL = 70  # a bug: anything that is not a CitetoolError (EX_SOFTWARE)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    TERMINATED = 143  # SIGTERM (128 + SIGTERM); temporary files are removed first
 
 
 class CitetoolError(Exception):

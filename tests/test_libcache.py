@@ -120,17 +120,32 @@ def _big_writable_library(tmp_path: Path) -> Path:
     return path
 
 
-def test_add_uses_the_cached_index(tmp_path: Path, server: ReplayServer) -> None:
+def test_add_uses_the_cached_index(tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _big_writable_library(tmp_path)
     _show(path)
-    # Mark the cached index: a DOI it claims the library has is reported as present, with no lookup.
+    from citetool.library import file
+
+    def no_full_parse(text: str) -> object:
+        raise AssertionError("add parsed the whole library although its index was cached")
+
+    monkeypatch.setattr(file, "parse", no_full_parse)
+    # k5x has the DOI in the file, and the cached index says so: answered from the index and that entry alone.
+    result = run("-l", str(path), "add", "10.5555/k5x")
+    assert result.exit_code == 0 and result.stdout == "k5x\n"
+    assert server.requests == []
+
+
+def test_a_tampered_index_is_not_believed(tmp_path: Path, server: ReplayServer) -> None:
+    path = _big_writable_library(tmp_path)
+    _show(path)
+    # The cached index claims a DOI for an entry that does not have it: the entry is read, and the claim refuted.
     (cached_file,) = _cache_files("index")
     data = json.loads(cached_file.read_text())
     data["payload"]["dois"]["10.1038/srep16696"] = "k42"
     cached_file.write_text(json.dumps(data))
     result = run("-l", str(path), "add", "10.1038/srep16696")
-    assert result.exit_code == 0 and result.stdout == "k42\n"
-    assert server.requests == []
+    assert result.exit_code == 0 and result.stdout == "tosatto2015single\n"
+    assert [request[0] for request in server.requests] == ["/works/10.1038%2Fsrep16696"]
 
 
 @pytest.mark.parametrize("variant", ["plain", "bom-crlf-non-ascii"])

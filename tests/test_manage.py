@@ -7,11 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from .conftest import CORPORA, REPO, need_corpora, run
-from .replay import ReplayServer, recorded_works
+from .replay import ReplayServer, Reply, recorded_works
 
 SEED_BYTES = (REPO / "library.bib").read_bytes()
 
@@ -342,8 +343,13 @@ def test_find_lists_ranked_results_json_and_adds_one(workdir: Path, server: Repl
     assert server.requests[0][0] == "/works?query=ecology&rows=5"
     hits = json.loads(run("find", "ecology", "--json", "-n", "2").stdout)
     assert [hit["rank"] for hit in hits] == [1, 2] and hits[1]["score"] == pytest.approx(10.913344)
+    # A search hit is an abridged record: --add fetches the whole work (here replayed from the hit itself).
+    hit = json.loads(server.search_body)["message"]["items"][1]
+    whole = {"status": "ok", "message-type": "work", "message": hit}
+    server.queue(hit["DOI"], Reply(body=json.dumps(whole).encode()))
     added = run("find", "ecology", "--add", "2")
     assert added.stdout == "kessler2012chemical\n"
+    assert server.requests[-1][0] == "/works/" + quote(hit["DOI"], safe="")
     assert "@incollection{kessler2012chemical," in (workdir / "library.bib").read_text() or (
         "{kessler2012chemical," in (workdir / "library.bib").read_text()
     )

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from citetool.bib.entry import Entry, Value
 from citetool.errors import LibraryInvalid
 from citetool.library import file as library
+from citetool.library.guard import Intent
 
 from .conftest import CORPORA, need_corpora
 
@@ -55,7 +57,7 @@ def test_every_corpus_file_round_trips_or_is_refused(path: Path, tmp_path: Path)
     # Loading and saving through the real edit path writes the very same bytes.
     copy = tmp_path / path.name
     copy.write_bytes(data)
-    library.edit(copy, lambda lib: (lib.to_bytes(), None))
+    library.edit(copy, lambda lib: (lib.to_bytes(), None, Intent()))
     assert copy.read_bytes() == data
 
 
@@ -73,7 +75,8 @@ def _replace_first_entry(path: Path, tmp_path: Path) -> tuple[bytes, bytes, str]
     lib = library.load(copy)
     key = next(iter(lib.entries))
     new_source = f"@misc{{{key},\n  title = {{Replaced}},\n}}"
-    library.edit(copy, lambda lib: (lib.replaced({key: new_source}), None))
+    meant = Entry(key, "misc", {"title": Value.braced("Replaced")})
+    library.edit(copy, lambda lib: (lib.replaced({key: new_source}), None, Intent(replaced={key: meant})))
     return data, copy.read_bytes(), key
 
 
@@ -104,7 +107,8 @@ def test_appending_keeps_bom_crlf_and_every_old_byte(tmp_path: Path) -> None:
     path = tmp_path / "lib.bib"
     original = '\ufeff% my notes\r\n@string{ j = "J. Foo" }\r\n\r\n@article{a,\r\n\tauthor="A",journal=j}'.encode()
     path.write_bytes(original)
-    library.edit(path, lambda lib: (lib.appended("@misc{b,\n  title = {B},\n}\n"), None))
+    added = Intent(added=[Entry("b", "misc", {"title": Value.braced("B")})])
+    library.edit(path, lambda lib: (lib.appended("@misc{b,\n  title = {B},\n}\n"), None, added))
     assert path.read_bytes() == original + b"\r\n\r\n@misc{b,\r\n  title = {B},\r\n}\r\n"
 
 
@@ -148,7 +152,8 @@ def test_file_mode_is_kept_on_write(tmp_path: Path) -> None:
     path = tmp_path / "lib.bib"
     path.write_text("@misc{a, title={A}}\n")
     os.chmod(path, 0o640)
-    library.edit(path, lambda lib: (lib.appended("@misc{b, title={B}}"), None))
+    added = Intent(added=[Entry("b", "misc", {"title": Value.braced("B")})])
+    library.edit(path, lambda lib: (lib.appended("@misc{b, title={B}}"), None, added))
     assert (path.stat().st_mode & 0o777) == 0o640
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -168,7 +173,7 @@ def test_a_library_that_does_not_parse_cleanly_is_never_written(
     path = tmp_path / "lib.bib"
     path.write_bytes(content)
     with pytest.raises(LibraryInvalid) as refused:
-        library.edit(path, lambda lib: (lib.appended("@misc{new, title={N}}"), None))
+        library.edit(path, lambda lib: (lib.appended("@misc{new, title={N}}"), None, Intent()))
     assert str(refused.value).startswith(f"{path}:{line}: ")
     assert fragment in str(refused.value)
     assert path.read_bytes() == content

@@ -21,6 +21,7 @@ from citetool.crossref.client import Client
 from citetool.crossref.records import Record
 from citetool.errors import CitetoolError, UsageError
 from citetool.library import file as library
+from citetool.library.guard import Intent
 
 
 @dataclass
@@ -69,9 +70,10 @@ def add_dois(
             to_fetch.append(doi)
     records = client.fetch_many(to_fetch, progress) if to_fetch else {}
 
-    def append(lib: library.Library) -> tuple[bytes | None, None]:
-        taken = set(lib.keys)
+    def append(lib: library.Library) -> tuple[bytes | None, None, Intent]:
+        taken = keys.Caseless(lib.keys)
         chunks: list[str] = []
+        intent = Intent()
         for doi in to_fetch:
             result = records[doi]
             if not isinstance(result, Record):
@@ -81,17 +83,22 @@ def add_dois(
             if existing is not None:
                 outcomes[doi] = Outcome(doi, "existing", existing)
                 continue
-            entry = crossref_entry.to_entry(result.message, doi, taken)
+            try:
+                entry = crossref_entry.to_entry(result.message, doi, taken)
+            except CitetoolError as exc:  # a record that cannot be stored safely fails this DOI alone
+                outcomes[doi] = Outcome(doi, "failed", error=exc)
+                continue
             if key is not None:
                 if key in taken:
-                    raise UsageError(f"--key {key}: that key is already in {lib.path}")
+                    raise UsageError(f"--key {key}: that key is already in {lib.path} (keys are compared without case)")
                 entry.key = key
             taken.add(entry.key)
             chunks.append(entry_source(entry))
+            intent.added.append(entry)
             outcomes[doi] = Outcome(doi, "added", entry.key, entry=entry)
         if not chunks or dry_run:
-            return None, None
-        return lib.appended("\n\n".join(chunks)), None
+            return None, None, intent
+        return lib.appended("\n\n".join(chunks)), None, intent
 
     if dry_run:
         append(current)

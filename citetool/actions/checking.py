@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 from citetool.bib.entry import MONTH_MACROS, Entry, MacroRef, Value
 from citetool.bib.escape import describe, to_ascii
+from citetool.bib.safety import dangerous_commands
 from citetool.bib.work import Resolver
 from citetool.identifiers import doi as doi_module
 from citetool.library.file import Library
@@ -86,7 +87,7 @@ class Finding:
 
     def text(self) -> str:
         where = "".join([f" entry '{self.key}'" if self.key else "", f" field '{self.field}'" if self.field else ""])
-        return f"{self.file}:{self.line}: {self.severity}:{where}: {self.message}"
+        return f"{self.file}:{self.line}: {self.severity}:{where + ':' if where else ''} {self.message}"
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)
@@ -228,6 +229,10 @@ def _check_value(lib: Library, entry: Entry, name: str, value: Value, file: str)
             if macro not in lib.strings and macro not in MONTH_MACROS:
                 add("error", f"uses the undefined @string macro '{part.name}'; define it or brace the value")
     text = value.resolve(lib.strings)
+    dangerous = dangerous_commands(text)
+    if dangerous:
+        add("error", f"holds {', '.join(dangerous)}, TeX that can run programs or read and write files when the "
+                     "bibliography is typeset; remove it")  # fmt: skip
     if name in TYPESET_FIELDS:
         bare = _UNESCAPED.findall(_VERBATIM_COMMANDS.sub("", text))
         if bare:

@@ -18,6 +18,7 @@ from citetool import writers as formats
 from citetool.actions import listing
 from citetool.bib.entry import Entry, MacroRef, Value
 from citetool.bib.work import Resolver, Work
+from citetool.errors import UsageError
 from citetool.library.file import Library
 from citetool.tex import citations
 from citetool.writers import Context
@@ -83,6 +84,21 @@ def _macros_used(lib: Library, entries: list[Entry]) -> dict[str, Value]:
         needed.add(name)
         queue.extend(part.name.lower() for part in lib.strings[name].parts if isinstance(part, MacroRef))
     return {name: value for name, value in lib.strings.items() if name in needed}
+
+
+def write_output(path: Path, text: str, library: Path) -> None:
+    """Write an export to ``path`` atomically; never onto the library itself, nor over a device or FIFO."""
+    import os
+
+    from citetool.library import storage
+
+    try:
+        same = os.path.samefile(path, library)
+    except OSError:  # one of them does not exist (yet)
+        same = False
+    if same:
+        raise UsageError(f"-o {path}: that is the library itself; an export never replaces it (pick another file)")
+    storage.write_atomic(path, text.encode("utf-8"))
 
 
 def _works(lib: Library, entries: list[Entry], resolver: Resolver, release: bool) -> Iterator[Work]:

@@ -21,6 +21,7 @@ from citetool.bib.source import entry_source
 from citetool.bib.work import Resolver, Work
 from citetool.errors import ImportFailed
 from citetool.library import file as library
+from citetool.library.guard import Intent
 from citetool.readers import Batch
 
 _KEY_IN_HEADER = re.compile(r"^(@\s*\w+\s*[{(]\s*)([^,\s]*)")
@@ -73,10 +74,11 @@ def _rekeyed(source: str, key: str) -> str:
     return _KEY_IN_HEADER.sub(lambda match: match.group(1) + key, source, count=1)
 
 
-def plan(lib: library.Library, batches: list[Batch]) -> tuple[list[str], ImportReport]:
+def plan(lib: library.Library, batches: list[Batch]) -> tuple[list[str], ImportReport, Intent]:
     """The BibTeX chunks to append to ``lib`` and what happened to each record."""
     report = ImportReport()
-    taken = set(lib.entries)
+    taken = keys.Caseless(lib.keys)
+    intent = Intent()
     dois = {entry.doi: entry.key for entry in lib.entries.values() if entry.doi}
     resolver = lib.resolver()
     prints = {fp: entry.key for entry in lib.entries.values() if (fp := fingerprint(resolver.work(entry)))}
@@ -117,15 +119,17 @@ def plan(lib: library.Library, batches: list[Batch]) -> tuple[list[str], ImportR
                     report.warnings.append(f"@string {name} differs from the library's; the library's is kept")
                 continue
             chunks.append(string_text)
+            intent.strings.append(name)
         for entry, source in accepted:
             target = entry.text("crossref")
             if target and target in renames:
-                fields = {**entry.fields, "crossref": Value.braced(renames[target])}
-                chunks.append(entry_source(replace(entry, fields=fields)))
+                entry = replace(entry, fields={**entry.fields, "crossref": Value.braced(renames[target])})
+                chunks.append(entry_source(entry))
             else:
                 chunks.append(_rekeyed(source, entry.key) if source is not None else entry_source(entry))
+            intent.added.append(entry)
             report.added.append(entry.key)
-    return chunks, report
+    return chunks, report, intent
 
 
 def import_files(
@@ -134,11 +138,11 @@ def import_files(
     """Import ``inputs`` into the library at ``path``: all of them, or (on any error) nothing."""
     batches = [read_file(item, format_name, stdin_text if str(item) == "-" else None) for item in inputs]
 
-    def change(lib: library.Library) -> tuple[bytes | None, ImportReport]:
-        chunks, report = plan(lib, batches)
+    def change(lib: library.Library) -> tuple[bytes | None, ImportReport, Intent]:
+        chunks, report, intent = plan(lib, batches)
         if dry_run or not chunks:
-            return None, report
-        return lib.appended("\n\n".join(chunks)), report
+            return None, report, intent
+        return lib.appended("\n\n".join(chunks)), report, intent
 
     if dry_run:
         lib = library.load_or_empty(path)

@@ -6,16 +6,17 @@ from pathlib import Path
 
 from citetool.errors import UnknownKeys
 from citetool.library import file as library
+from citetool.library.guard import Intent
 
 
 def remove_entries(path: Path, keys: list[str]) -> list[str]:
     """Remove the entries ``keys`` from the library at ``path``; all of them or none."""
     wanted = list(dict.fromkeys(keys))
 
-    def change(lib: library.Library) -> tuple[bytes, list[str]]:
+    def change(lib: library.Library) -> tuple[bytes, list[str], Intent]:
         missing = [key for key in wanted if key not in lib.entries]
         if missing:
             raise UnknownKeys(missing, str(path))
-        return lib.removed(wanted), wanted
+        return lib.removed(wanted), wanted, Intent(removed=wanted)
 
     return library.edit(path, change)

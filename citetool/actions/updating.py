@@ -20,6 +20,7 @@ from citetool.crossref.mapping import to_entry
 from citetool.crossref.records import Cache, Record
 from citetool.errors import CitetoolError, UnknownKeys
 from citetool.library import file as library
+from citetool.library.guard import Intent
 
 
 @dataclass
@@ -106,15 +107,17 @@ def plan(lib: library.Library, keys: list[str], client: Client) -> UpdatePlan:
 def apply(path: Path, updates: list[EntryUpdate], force: bool, cache: Cache) -> list[str]:
     """Write the merged entries (each replaces only its own bytes), then cache the records they came from."""
 
-    def change(lib: library.Library) -> tuple[bytes, list[str]]:
+    def change(lib: library.Library) -> tuple[bytes, list[str], Intent]:
         sources: dict[str, str] = {}
+        intent = Intent()
         for update in updates:
             merged = update.merged(force)
             current = lib.entries.get(update.entry.key)
             # An entry edited by someone else since the plan was made is left for the next run.
             if current is not None and current.fields == update.entry.fields and merged.fields != current.fields:
                 sources[update.entry.key] = entry_source(merged)
-        return lib.replaced(sources), list(sources)
+                intent.replaced[update.entry.key] = merged
+        return lib.replaced(sources), list(sources), intent
 
     written = library.edit(path, change)
     for update in updates:

@@ -64,16 +64,20 @@ def field_problem(line: int, key: str, name: str, error: ValueSyntaxError) -> Pr
 
 
 def entry_block(
-    document: Document, block: Block, entry: Entry | None, key: str, repeated: list[str], seen_keys: set[str]
+    document: Document, block: Block, entry: Entry | None, key: str, repeated: list[str], seen_keys: dict[str, str]
 ) -> None:
     """Fill in an entry's block and report repeated fields and keys (shared with :mod:`citetool.bib.scanner`)."""
     block.kind, block.entry = ("entry", entry) if entry is not None else ("failed", None)
     if repeated:
         names = ", ".join(repeated)
         document.problems.append(Problem(block.line, key, f"repeated field {names}; BibTeX uses the first", False))
-    if key in seen_keys:
+    other = seen_keys.get(key.lower())
+    if other == key:
         document.problems.append(Problem(block.line, key, "duplicate key; rename one of the entries"))
-    seen_keys.add(key)
+    elif other is not None:
+        message = f"duplicate key: '{other}' differs only in case, and BibTeX compares keys without case; rename one"
+        document.problems.append(Problem(block.line, key, message))
+    seen_keys.setdefault(key.lower(), key)
     if entry is not None:
         document.entries.setdefault(key, entry)
 

@@ -10,7 +10,7 @@ year is left out.  A key already taken gets ``a``, ``b``, ``c`` ... appended.
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable
 
 from citetool.bib.latex import to_text
 from citetool.bib.names import Name
@@ -27,7 +27,10 @@ STOPWORDS = frozenset(
     ).split()
 )
 
-_VALID_KEY = re.compile(r"^[^\s,{}()\"#%'=\\~]+$")
+#: Keys BibTeX accepts, less what breaks LaTeX's \\cite or an HTML id (``$ & < > ^ |``), at most 100 characters.
+_VALID_KEY = re.compile(r"^(?!@)[^\s,{}()\"#%'=\\~$&<>^|`]{1,100}$")
+#: What ``--key`` accepts: the letters, digits and punctuation its message names.
+_CHOSEN_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-:./+]{0,99}$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -63,6 +66,19 @@ def base_key(names: list[Name], year: str | None, title: str | None) -> str:
     return name + year_part + (words[0] if words else "")
 
 
+class Caseless(set[str]):
+    """Keys taken, compared as BibTeX compares them: without case (``Smith2020`` is ``smith2020``)."""
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        super().__init__(key.lower() for key in keys)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+    def add(self, key: str) -> None:
+        super().add(key.lower())
+
+
 def unique_key(base: str, taken: Container[str]) -> str:
     """``base``, or ``base`` + a, b, ..., z, aa, ab ... whichever is free first."""
     if base not in taken:
@@ -88,6 +104,10 @@ def is_valid(key: str) -> bool:
 
 def validate(key: str) -> str:
     """Return ``key`` if BibTeX accepts it as a citation key, else raise :class:`UsageError`."""
-    if not _VALID_KEY.match(key):
-        raise UsageError(f"invalid citation key {key!r}: use letters, digits and - _ : . / + only, no spaces")
+    if not _CHOSEN_KEY.match(key):
+        shown = key if len(key) <= 40 else key[:40] + "..."
+        raise UsageError(
+            f"invalid citation key {shown!r}: use ASCII letters, digits and - _ : . / + only (starting with a letter "
+            "or digit, at most 100 characters)"
+        )
     return key

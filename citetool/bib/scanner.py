@@ -127,7 +127,7 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.document = Document(text=text)
-        self.entry_keys: set[str] = set()  # every entry's key, those that failed to convert included
+        self.entry_keys: dict[str, str] = {}  # every entry's key, those that failed to convert included
         self._line, self._line_pos = 1, 0
 
     def line_at(self, index: int) -> int:

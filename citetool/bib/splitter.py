@@ -56,7 +56,7 @@ def split_with_bibtexparser(text: str) -> Document:
     library = Splitter(text).split()
     cursor = 0
     line, line_cursor = 1, 0
-    seen_keys: set[str] = set()
+    seen_keys: dict[str, str] = {}
     for raw_block in library.blocks:
         raw = raw_block.raw or ""
         start = text.find(raw, cursor)

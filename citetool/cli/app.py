@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 from typing import Any, NoReturn
 
 import click
 
-from citetool import __version__
+from citetool import __version__, config
 from citetool.cli.output import error
 from citetool.cli.state import State
 from citetool.errors import CitetoolError, ExitCode
-
-INTERNAL_ERROR = 70
 
 
 class _Reported(click.ClickException):
@@ -74,7 +73,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except CitetoolError as error:
-            if os.environ.get("CITETOOL_DEBUG"):
+            if config.debug():
                 raise
             raise _Reported(error) from error
 
@@ -101,24 +100,36 @@ def cli(ctx: click.Context, library_flag: str | None) -> None:
     ctx.obj = State(library_flag=library_flag)
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the process is, so that ``finally`` blocks remove temporary files."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
 def main() -> NoReturn:
     """Entry point: run the CLI; turn anything unexpected into one line and exit 70."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli.main(prog_name="citetool")
     except KeyboardInterrupt:
         click.echo("citetool: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
+    except _Terminated:
+        click.echo("citetool: terminated", err=True)
+        sys.exit(ExitCode.TERMINATED)
     except BrokenPipeError:
         # The reader went away (`citetool show | head`): not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(ExitCode.OK)
     except Exception as exc:  # anything not a CitetoolError is a bug: one line, no traceback
-        if os.environ.get("CITETOOL_DEBUG"):
+        if config.debug():
             raise
         click.echo(
             f"citetool: internal error: {type(exc).__name__}: {exc} (set CITETOOL_DEBUG=1 for a traceback)",
             err=True,
         )
-        sys.exit(INTERNAL_ERROR)
+        sys.exit(ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)

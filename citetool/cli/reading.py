@@ -12,7 +12,7 @@ import click
 
 from citetool import config
 from citetool.cli.output import console, info, open_library, print_json, stdout_is_terminal, warn
-from citetool.cli.state import State, complete_keys
+from citetool.cli.state import PathParam, State, complete_keys
 from citetool.errors import CheckFailed, UnknownKeys
 from citetool.writers import FORMATS
 
@@ -130,7 +130,7 @@ def _show_full(works: list[Work]) -> None:
     help="Output format.",
 )
 @click.option("--style", metavar="NAME", help="CSL style for html and text (default: the `style` setting, apa).")
-@click.option("--aux", "aux_path", type=click.Path(path_type=Path), help="Only what a .aux or .bcf file cites.")
+@click.option("--aux", "aux_path", type=PathParam(), help="Only what a .aux or .bcf file cites.")
 @click.option("--query", "-q", metavar="TEXT", help="Only entries matching TEXT, as in `show`.")
 @click.option("--sort", type=click.Choice(["key", "year", "author"]), help="Order (default: library order).")
 @click.option("--fragment", is_flag=True, help="html: only the <ol>, for embedding in a page.")
@@ -161,7 +161,6 @@ def export(
       citetool export belousova2025embracing --format html --style ieee
     """
     from citetool.actions import exporting
-    from citetool.library import storage
 
     lib = open_library(state)
     result = exporting.export(
@@ -178,7 +177,7 @@ def export(
     for message in result.warnings:
         warn(message)
     if output and output != "-":
-        storage.write_atomic(Path(output), result.text.encode("utf-8"))
+        exporting.write_output(Path(output), result.text, lib.path)
     else:
         click.echo(result.text, nl=False)
     if result.missing:
@@ -193,7 +192,7 @@ def export(
     "--with",
     "companions",
     multiple=True,
-    type=click.Path(path_type=Path),
+    type=PathParam(),
     help="Another .bib of the same \\bibliography{...} whose macros and entries count as defined.",
 )
 @click.pass_obj

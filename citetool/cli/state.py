@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from citetool import config
-from citetool.errors import CitetoolError
+from citetool.errors import CitetoolError, UsageError
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def checked_path(value: str, what: str) -> Path:
+    """``value`` as a path; a NUL or other control character (no real file has one) is a usage error."""
+    if _CONTROL.search(value):
+        raise UsageError(f"{what} {value!r}: a path cannot hold control characters")
+    return Path(value)
+
+
+class PathParam(click.ParamType[Path, Any]):
+    """A file path from the command line, refused at the boundary if it holds control characters."""
+
+    name = "path"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if _CONTROL.search(text):
+            self.fail(f"{text!r}: a path cannot hold control characters", param, ctx)
+        return Path(text)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="file")]
 
 
 class State:
@@ -20,7 +49,7 @@ class State:
     @property
     def library_path(self) -> Path:
         setting = config.resolve("library", self.library_flag)
-        return Path(setting.value or "library.bib").expanduser()
+        return checked_path(setting.value or "library.bib", "--library").expanduser()
 
 
 def complete_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

@@ -12,8 +12,14 @@ import click
 
 from citetool import config
 from citetool.cli.output import console, error, info, print_json, stdout_is_terminal, warn
-from citetool.cli.state import State, complete_keys
+from citetool.cli.state import PathParam, State, complete_keys
 from citetool.errors import PartialFailure, UsageError
+
+#: ``--timeout`` of every command that asks a server: seconds to wait for one answer, 0.1 to 600.
+TIMEOUT = click.option(
+    "--timeout", type=click.FloatRange(min=0.1, max=600), default=10.0, show_default=True,
+    help="Seconds to wait for one answer (0.1 to 600).",
+)  # fmt: skip
 
 
 def _read_dois(arguments: tuple[str, ...]) -> list[str]:
@@ -65,9 +71,7 @@ def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
 @click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool (faster, more concurrent).")
 @click.option("--offline", is_flag=True, help="Use only cached records; never touch the network.")
 @click.option("--refresh", is_flag=True, help="Ignore cached records and fetch again.")
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait for one answer."
-)
+@TIMEOUT
 @click.option(
     "--retries", type=click.IntRange(min=0, max=10), default=4, show_default=True, help="Retries of a failed lookup."
 )
@@ -136,7 +140,7 @@ def add(
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--add", "add_choice", metavar="N|DOI", help="Add result N (or the DOI) to the library.")
 @click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait.")
+@TIMEOUT
 @click.pass_obj
 def find(
     state: State, query: str, rows: int, as_json: bool, add_choice: str | None, mailto: str | None, timeout: float
@@ -188,7 +192,7 @@ def find(
 @click.option("--yes", "-y", is_flag=True, help="Apply the changes (without it, only show them).")
 @click.option("--force", is_flag=True, help="Also replace fields edited by hand since they came from Crossref.")
 @click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait.")
+@TIMEOUT
 @click.pass_obj
 def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: str | None, timeout: float) -> None:
     """Re-fetch entries that have a DOI and show a field-by-field diff.
@@ -235,7 +239,7 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
 
 
 @click.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=PathParam())
 @click.option(
     "--format",
     "format_name",

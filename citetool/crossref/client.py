@@ -27,7 +27,6 @@ Every record fetched goes into the :class:`~citetool.crossref.records.Cache`.
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -35,9 +34,10 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
-from citetool import __version__
-from citetool.crossref.records import Cache, Record
+from citetool import __version__, jsondata
+from citetool.crossref.records import Cache, Record, work_record
 from citetool.errors import CitetoolError, DOINotFound, LookupFailed
 from citetool.identifiers import doi as doi_module
 
@@ -48,6 +48,18 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 POOL_LIMITS: dict[str, tuple[float, int]] = {"public": (5.0, 1), "polite": (10.0, 3)}
 #: Ceilings on what an announcement can raise the limits to, whatever a server says.
 MAX_RATE = 50.0
+#: The floor: an announced rate of one request a year would hang a batch (one every 10 s at the slowest).
+MIN_RATE = 0.1
+#: The most a reply may hold, decompressed: Crossref's largest records (thousands of authors) are a few MiB.
+MAX_BODY_BYTES = 16 * 2**20
+MAX_REDIRECTS = 5
+#: Where doi.org sends content negotiation for the registration agencies, and so where citetool follows it.
+AGENCY_HOSTS = frozenset({
+    "api.crossref.org", "data.crossref.org", "api.datacite.org", "data.datacite.org", "data.crosscite.org",
+    "citation.crosscite.org", "api.japanlinkcenter.org", "data.jalc.or.jp", "api.medra.org", "data.medra.org",
+    "data.airiti.com", "data.kisti.re.kr", "api.kisti.re.kr", "data.istic.ac.cn", "data.eidr.org", "api.eidr.org",
+    "doi.org", "dx.doi.org",
+})  # fmt: skip
 MAX_CONCURRENCY = 8
 
 
@@ -87,7 +99,7 @@ class Limiter:
         concurrency = _positive_int(headers.get("x-concurrency-limit"))
         with self._changed:
             if rate is not None:
-                self.rate = min(rate, MAX_RATE)
+                self.rate = max(MIN_RATE, min(rate, MAX_RATE))
             if concurrency is not None:
                 self.concurrency = min(concurrency, MAX_CONCURRENCY)
             self._changed.notify_all()
@@ -183,28 +195,67 @@ class Client:
             self.cache.put(record)
         return record
 
-    def _crossref(self, doi: str) -> dict[str, Any]:
-        response = self._http().get(f"{self.crossref_url.rstrip('/')}/works/{doi_module.url_path(doi)}")
+    def _get(self, url: str, deadline: float, headers: Mapping[str, str] | None = None) -> tuple[Any, bytes]:
+        """One GET, its body read within ``deadline`` and at most :data:`MAX_BODY_BYTES` (after decompression)."""
+        import httpx2
+
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _OutOfTime
+        timeout = httpx2.Timeout(min(self.timeout, remaining))
+        with self._http().stream("GET", url, headers=headers, timeout=timeout) as response:
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) > MAX_BODY_BYTES:
+                raise _TooBig
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():  # decompressed: a gzip bomb stops at the cap
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise _TooBig
+                if time.monotonic() > deadline:  # a server dripping a byte at a time
+                    raise _OutOfTime
+                chunks.append(chunk)
+        return response, b"".join(chunks)
+
+    def _crossref(self, doi: str, deadline: float) -> dict[str, Any]:
+        response, body = self._get(f"{self.crossref_url.rstrip('/')}/works/{doi_module.url_path(doi)}", deadline)
         self.limiter.announce(response.headers)
         response.raise_for_status()
-        body = _json_body(response, doi)
-        message = body.get("message") if isinstance(body, dict) else None
-        if not isinstance(message, dict):
+        data = _json_body(response, body, doi)
+        if not isinstance(data, dict) or data.get("status", "ok") != "ok" or data.get("message-type", "work") != "work":
             raise LookupFailed(f"{doi}: Crossref answered with something that is not a work record")
-        return message
+        return work_record(data.get("message"), doi, "Crossref")
 
-    def _content_negotiation(self, doi: str) -> dict[str, Any]:
-        response = self._http().get(
-            f"{self.doi_url.rstrip('/')}/{doi_module.url_path(doi)}", headers={"Accept": CSL_JSON},
-            follow_redirects=True,
-        )  # fmt: skip
+    def _content_negotiation(self, doi: str, deadline: float) -> dict[str, Any]:
+        url = f"{self.doi_url.rstrip('/')}/{doi_module.url_path(doi)}"
+        for _hop in range(MAX_REDIRECTS + 1):
+            response, body = self._get(url, deadline, headers={"Accept": CSL_JSON})
+            if not response.has_redirect_location:
+                break
+            target = urljoin(url, response.headers["location"])
+            if not self._may_follow(target):
+                host = urlsplit(target).hostname or target[:60]
+                raise LookupFailed(f"{doi}: doi.org sent the request on to {host}, which is not a registration "
+                                   "agency's API; not followed")  # fmt: skip
+            url = target
+        else:
+            raise LookupFailed(f"{doi}: doi.org redirected more than {MAX_REDIRECTS} times")
         response.raise_for_status()
-        data = _json_body(response, doi)
-        if not isinstance(data, dict):
-            raise LookupFailed(f"{doi}: doi.org answered with something that is not a CSL-JSON record")
-        return data
+        return work_record(_json_body(response, body, doi), doi, "doi.org")
 
-    def _with_retries(self, doi: str, deadline: float, call: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    def _may_follow(self, url: str) -> bool:
+        """Whether a doi.org redirect goes where a DOI's metadata lives: a registration agency's API host
+        over HTTPS, or a host citetool was configured with (the tests' loopback server)."""
+        parts = urlsplit(url)
+        configured = {urlsplit(base)[:2] for base in (self.doi_url, self.crossref_url)}
+        if (parts.scheme, parts.netloc) in configured:
+            return True
+        return parts.scheme == "https" and (parts.hostname or "") in AGENCY_HOSTS
+
+    def _with_retries(
+        self, doi: str, deadline: float, call: Callable[[str, float], dict[str, Any]]
+    ) -> dict[str, Any]:
         import httpx2
 
         attempt = 0
@@ -213,7 +264,7 @@ class Client:
             retry_after: float | None = None
             self.limiter.acquire()
             try:
-                return call(doi)
+                return call(doi, deadline)
             except httpx2.HTTPStatusError as exc:
                 status = exc.response.status_code
                 if status == 404:
@@ -240,6 +291,12 @@ class Client:
                 failure = LookupFailed(f"{doi}: the connection was dropped ({_reason(exc)})")
             except httpx2.HTTPError as exc:
                 raise LookupFailed(f"{doi}: request failed ({_reason(exc)})") from exc
+            except _OutOfTime as exc:
+                message = f"{doi}: no complete answer within {self.total_seconds:g} s; try again later"
+                raise LookupFailed(message) from exc
+            except _TooBig as exc:
+                message = f"{doi}: the answer is larger than {MAX_BODY_BYTES // 2**20} MiB; not read"
+                raise LookupFailed(message) from exc
             except ValueError as exc:  # truncated or invalid JSON with a JSON content type
                 raise LookupFailed(f"{doi}: the server sent a broken (truncated or invalid) JSON body") from exc
             finally:
@@ -258,7 +315,7 @@ class Client:
             raise LookupFailed(f"searching for {query!r} needs the network, and --offline forbids it")
         self.network_used = True
 
-        def call(_label: str) -> dict[str, Any]:
+        def call(_label: str, _deadline: float) -> dict[str, Any]:
             from habanero import Crossref
             from habanero.exceptions import RequestError
 
@@ -277,10 +334,7 @@ class Client:
 
         items = [item for item in self._with_retries(f"search {query!r}", time.monotonic() + self.total_seconds,
                                                       call)["items"] if isinstance(item, dict)]  # fmt: skip
-        for item in items:
-            found = doi_module.parse(str(item.get("DOI", "")))
-            if found:
-                self.cache.put(Record(found, "crossref", item))
+        # Not cached per DOI: a search result is an abridged record, and `add` must fetch the whole one.
         return items
 
     # -- many DOIs -------------------------------------------------------------
@@ -318,15 +372,24 @@ class _Refused(Exception):
         self.status = status
 
 
-def _json_body(response: Any, doi: str) -> Any:
+def _json_body(response: Any, body: bytes, doi: str) -> Any:
     """The parsed JSON of a successful reply; a web page or a broken body is a one-line error."""
     content_type = response.headers.get("content-type", "").lower()
-    if "html" in content_type or response.content.lstrip()[:1] == b"<":
+    if "html" in content_type or body.lstrip()[:1] == b"<":
         raise LookupFailed(f"{doi}: the server answered with a web page, not JSON")
     try:
-        return json.loads(response.content)
+        return jsondata.loads(body)
     except ValueError as exc:
-        raise LookupFailed(f"{doi}: the server sent a broken (truncated or invalid) JSON body") from exc
+        message = f"{doi}: the server sent a broken (truncated or invalid) JSON body ({exc})"
+        raise LookupFailed(message) from exc
+
+
+class _OutOfTime(Exception):
+    """The per-DOI deadline passed while waiting or reading."""
+
+
+class _TooBig(Exception):
+    """A reply larger than :data:`MAX_BODY_BYTES`."""
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from citetool.bib import keys
-from citetool.bib.entry import Entry, Literal, MacroRef, Value
+from citetool.bib.entry import Entry, MacroRef, Value
+from citetool.bib.escape import escape
 from citetool.bib.names import Name, format_name
+from citetool.bib.safety import field_value
 from citetool.crossref.markup import to_latex, to_plain
 from citetool.identifiers import doi as doi_module
 
@@ -180,11 +182,11 @@ def _month(record: dict[str, Any]) -> Value | None:
 
 
 def pages_of(page: str) -> str:
-    """``515-537`` -> ``515--537``; e-locators and ids (``e33693``, ``96973B``) as they are."""
+    """``515-537`` -> ``515--537``; e-locators and ids (``e33693``, ``96973B``) as they are; LaTeX-escaped."""
     match = _RANGE.match(page)
     if match:
-        return f"{match.group(1)}--{match.group(2)}"
-    return page.strip()
+        return f"{escape(match.group(1))}--{escape(match.group(2))}"
+    return escape(page.strip())
 
 
 def title_of(record: dict[str, Any]) -> str:
@@ -295,6 +297,6 @@ def to_entry(record: dict[str, Any], doi: str, taken: set[str] | frozenset[str] 
         if name == "month" and month is not None:
             fields["month"] = month
         elif values.get(name):
-            fields[name] = Value((Literal(values[name]),))
+            fields[name] = field_value(name, values[name])  # the one way a value enters a library
     key = keys.unique_key(keys.base_key(authors or editors, values["year"], values["title"]), taken)
     return Entry(key=key, entry_type=entry_type, fields=fields)

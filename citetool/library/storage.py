@@ -24,9 +24,15 @@ from citetool.errors import LibraryInvalid, WriteFailed
 LOCK_TIMEOUT_SECONDS = 60.0
 
 
+def target(path: Path) -> Path:
+    """The file a write of ``path`` really changes: a symlink's target (so the link is kept)."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
 def lock_path(path: Path) -> Path:
-    """The hidden lock file that serialises writers of ``path``."""
-    return path.with_name(f".{path.name}.lock")
+    """The hidden lock file that serialises writers of ``path`` (of its target, for a symlink)."""
+    real = target(path)
+    return real.with_name(f".{real.name}.lock")
 
 
 @contextlib.contextmanager
@@ -34,7 +40,13 @@ def locked(path: Path) -> Iterator[None]:
     """Hold the exclusive write lock of ``path`` for the duration of the block."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
+    try:
+        where = lock_path(path)
+        if where.is_symlink() or (where.exists() and not where.is_file()):
+            raise WriteFailed(f"{where}: the lock file is not a regular file; remove it and try again")
+        lock = FileLock(str(where), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot lock it ({_describe(exc)}); pass --library with a shorter path") from exc
     try:
         with lock:
             yield
@@ -42,8 +54,8 @@ def locked(path: Path) -> Iterator[None]:
         raise WriteFailed(
             f"{path}: another citetool process has held the lock for {LOCK_TIMEOUT_SECONDS:.0f} s; try again"
         ) from exc
-    except PermissionError as exc:
-        raise WriteFailed(f"{path.parent}: cannot create the lock file ({exc.strerror})") from exc
+    except OSError as exc:
+        raise WriteFailed(f"{path.parent}: cannot create the lock file ({_describe(exc)})") from exc
 
 
 def _describe(exc: OSError) -> str:
@@ -52,24 +64,53 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_atomic(path: Path, data: bytes | list[bytes], private: bool = False, durable: bool = True) -> None:
+def refuse_unwritable(path: Path, info: os.stat_result) -> None:
+    """Refuse to replace what is not a plain, writable, singly-linked file (before anything is written)."""
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteFailed(f"{path}: is not a regular file (a device, FIFO or folder); citetool will not replace it")
+    if not info.st_mode & stat.S_IWUSR:
+        raise WriteFailed(f"{path}: is read-only (mode {stat.S_IMODE(info.st_mode):04o}); chmod u+w it to let "
+                          "citetool change it")  # fmt: skip
+    if info.st_nlink > 1:
+        raise WriteFailed(f"{path}: has {info.st_nlink} hard links, which an atomic write would split; "
+                          "use a symlink instead, or copy the file")  # fmt: skip
+
+
+class ChangedMeanwhile(WriteFailed):
+    """The file changed between citetool's read and its write (someone else saved it); nothing was written."""
+
+
+def write_atomic(
+    path: Path,
+    data: bytes | list[bytes],
+    private: bool = False,
+    durable: bool = True,
+    expected: bytes | None = None,
+) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its permission bits.
 
     ``data`` is bytes, or a list of pieces written one after another (so a
     big text and its header need not be joined into a copy).  A new file
-    gets the process umask's mode, or 0600 when ``private``.  On failure
+    gets the process umask's mode; a ``private`` file is 0600, whatever it was.  On failure
     the old file is untouched and the temp file is removed.  ``durable``
     writes are synced to disk (file, then folder) so that a crash leaves
     the old file or the new one; a cache that can tell a cut file from a
-    whole one may skip that.
+    whole one may skip that.  With ``expected``, the file is read once more
+    just before it is replaced, and :class:`ChangedMeanwhile` is raised if
+    it no longer holds those bytes.
     """
+    path = target(path)
     folder = path.parent if str(path.parent) else Path(".")
+    owner: tuple[int, int] | None = None
     try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+        info = os.stat(path)
     except FileNotFoundError:
-        mode = 0o600 if private else None
+        mode: int | None = 0o600 if private else None
     except OSError as exc:
         raise WriteFailed(f"{path}: cannot write ({_describe(exc)})") from exc
+    else:
+        refuse_unwritable(path, info)
+        mode, owner = (0o600 if private else stat.S_IMODE(info.st_mode)), (info.st_uid, info.st_gid)
     try:
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
@@ -85,6 +126,11 @@ def write_atomic(path: Path, data: bytes | list[bytes], private: bool = False, d
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temp_name, mode)
+        if owner is not None and owner != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(OSError):  # only root may give a file away; others keep what they can
+                os.chown(temp_name, *owner)
+        if expected is not None and _current(path) != expected:
+            raise ChangedMeanwhile(f"{path}: changed by another program while citetool was writing it; try again")
         os.replace(temp_name, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -102,8 +148,43 @@ def write_atomic(path: Path, data: bytes | list[bytes], private: bool = False, d
             os.close(dir_fd)
 
 
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+#: The folders citetool keeps in its cache root: a root holding only these is citetool's own.
+CACHE_PARTS_PREFIXES = ("works", "index", "tables", "export-")
+
+
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` exist, readable by the user alone (0700), whatever the umask and its mode before;
+    and its parent, the cache root, too when that is citetool's own (never a folder the user also uses)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root = folder.parent
+    ours = root.name == "citetool" or all(child.name.startswith(CACHE_PARTS_PREFIXES) for child in root.iterdir())
+    for each in (folder, root) if ours else (folder,):
+        if stat.S_IMODE(os.stat(each).st_mode) != 0o700:
+            os.chmod(each, 0o700)
+
+
 def read_bytes(path: Path) -> bytes:
-    """Read a whole file, turning OS errors into one-line citetool errors."""
+    """Read a whole regular file, turning OS errors into one-line citetool errors.
+
+    Anything else (a FIFO, which would block, a device, a folder) is refused before it is opened.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise LibraryInvalid(f"{path}: cannot be read ({_describe(exc)})") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise LibraryInvalid(f"{path}: is a directory, not a .bib file; pass --library FILE")
+    if not stat.S_ISREG(info.st_mode):
+        raise LibraryInvalid(f"{path}: is not a regular file (a device or FIFO); pass --library FILE")
     try:
         return path.read_bytes()
     except IsADirectoryError as exc:

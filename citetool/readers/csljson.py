@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from citetool import jsondata
 from citetool.crossref.mapping import to_entry
 from citetool.errors import ImportFailed
 from citetool.identifiers import doi as doi_module
@@ -13,7 +13,7 @@ from citetool.readers import Batch, Candidate
 
 def read(text: str, name: str) -> Batch:
     try:
-        data: Any = json.loads(text.removeprefix("\ufeff"))
+        data: Any = jsondata.loads(text.removeprefix("\ufeff"))
     except ValueError as exc:
         raise ImportFailed(f"{name}: not valid JSON ({exc}); nothing was imported") from exc
     items = data if isinstance(data, list) else [data]

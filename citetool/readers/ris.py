@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from citetool.bib.entry import Entry, Literal, MacroRef, Value
+from citetool.bib.entry import Entry, MacroRef, Value
 from citetool.bib.escape import escape
+from citetool.bib.safety import field_value
 from citetool.crossref.mapping import FIELD_ORDER
 from citetool.errors import ImportFailed
 from citetool.identifiers import doi as doi_module
@@ -85,7 +86,7 @@ def to_entry(record: list[tuple[str, str]]) -> Entry:
 
     def put(name: str, text: str) -> None:
         if text and name not in fields:
-            fields[name] = Value((Literal(text),))
+            fields[name] = field_value(name, text)  # the one way a value enters a library
 
     put("author", _names([v for tag in AUTHOR_TAGS for v in tags.get(tag, [])]))
     put("editor", _names([v for tag in EDITOR_TAGS for v in tags.get(tag, [])]))
