@@ -38,6 +38,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("crossref_url", "CITETOOL_CROSSREF_URL", "https://api.crossref.org", "Crossref API base URL"),
         SettingSpec("doi_url", "CITETOOL_DOI_URL", "https://doi.org", "doi.org base URL for content negotiation"),
         SettingSpec("cache_dir", "CITETOOL_CACHE_DIR", None, "folder for cached Crossref records and library indexes"),
+        SettingSpec("deadline", "CITETOOL_DEADLINE", "60", "seconds one identifier's lookup may take in all"),
     )
 }
 
@@ -110,6 +111,18 @@ DEBUG_VALUES: dict[str, bool] = {"1": True, "true": True, "yes": True, "on": Tru
 def debug() -> bool:
     """Whether ``CITETOOL_DEBUG`` asks for tracebacks; a value it cannot read is "no"."""
     return DEBUG_VALUES.get(os.environ.get("CITETOOL_DEBUG", "").strip().lower(), False)
+
+
+def deadline() -> float:
+    """The ``deadline`` setting: seconds one lookup may take in all (retries and slow bodies included), 1 to 3600."""
+    setting = resolve("deadline")
+    try:
+        seconds = float(setting.value or "60")
+    except ValueError:
+        seconds = float("nan")
+    if not 1 <= seconds <= 3600:
+        raise ConfigError(f"deadline {setting.value!r} ({setting.source}): give a number of seconds from 1 to 3600")
+    return seconds
 
 
 def cache_dir() -> Path:

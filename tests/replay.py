@@ -33,6 +33,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False  # close the connection without answering
+    drip: float = 0.0  # seconds between the bytes of the body (a server dripping its answer)
 
 
 def recorded_works() -> dict[str, bytes]:
@@ -135,7 +136,16 @@ class ReplayServer:
         for name, value in reply.headers.items():
             handler.send_header(name, value)
         handler.end_headers()
-        handler.wfile.write(reply.body)
+        if not reply.drip:
+            handler.wfile.write(reply.body)
+            return
+        for index in range(len(reply.body)):
+            try:
+                handler.wfile.write(reply.body[index : index + 1])
+                handler.wfile.flush()
+            except OSError:  # the client gave up: what a drip is for
+                return
+            time.sleep(reply.drip)
 
     def __enter__(self) -> ReplayServer:
         self._thread.start()

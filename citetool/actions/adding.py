@@ -19,7 +19,7 @@ from citetool.bib.source import entry_source
 from citetool.crossref import mapping as crossref_entry
 from citetool.crossref.client import Client
 from citetool.crossref.records import Record
-from citetool.errors import CitetoolError, UsageError
+from citetool.errors import CitetoolError, LookupFailed, UsageError
 from citetool.library import file as library
 from citetool.library.guard import Intent
 
@@ -86,7 +86,7 @@ def add_dois(
             try:
                 entry = crossref_entry.to_entry(result.message, doi, taken)
             except CitetoolError as exc:  # a record that cannot be stored safely fails this DOI alone
-                outcomes[doi] = Outcome(doi, "failed", error=exc)
+                outcomes[doi] = Outcome(doi, "failed", error=LookupFailed(f"{doi}: the record's {exc}"))
                 continue
             if key is not None:
                 if key in taken:

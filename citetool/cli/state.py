@@ -21,23 +21,20 @@ def checked_path(value: str, what: str) -> Path:
     return Path(value)
 
 
-class PathParam(click.ParamType[Path, Any]):
-    """A file path from the command line, refused at the boundary if it holds control characters."""
+class PathParam(click.Path):
+    """A file path from the command line, refused at the boundary if it holds control characters.
 
-    name = "path"
+    A subclass of ``click.Path`` (for its file completion), used unparameterised so that it works with every
+    click the project allows, generic or not.
+    """
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
-        if isinstance(value, Path):
-            return value
-        text = str(value)
-        if _CONTROL.search(text):
-            self.fail(f"{text!r}: a path cannot hold control characters", param, ctx)
-        return Path(text)
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
-
-        return [CompletionItem(incomplete, type="file")]
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if _CONTROL.search(str(value)):
+            self.fail(f"{str(value)!r}: a path cannot hold control characters", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class State:

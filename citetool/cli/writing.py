@@ -46,6 +46,7 @@ def make_client(mailto: str | None, offline: bool = False, refresh: bool = False
         mailto=mailto,
         cache=Cache(config.cache_dir()),
         timeout=timeout,
+        total_seconds=config.deadline(),
         offline=offline,
         refresh=refresh,
     )

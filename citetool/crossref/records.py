@@ -76,5 +76,5 @@ class Cache:
             payload = {"doi": record.doi, "source": record.source, "message": record.message}
             data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
             storage.write_atomic(self._path(record.doi), data, private=True)
-        except (OSError, WriteFailed):
+        except (OSError, ValueError, WriteFailed):  # ValueError: a record no JSON file can hold
             pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from citetool import jsondata
+from citetool.bib.safety import UnsafeValue
 from citetool.crossref.mapping import to_entry
 from citetool.errors import ImportFailed
 from citetool.identifiers import doi as doi_module
@@ -22,7 +23,10 @@ def read(text: str, name: str) -> Batch:
         if not isinstance(item, dict) or not ("title" in item or "author" in item or "DOI" in item):
             raise ImportFailed(f"{name}: item {index} is not a CSL-JSON record; nothing was imported")
         found = doi_module.parse(str(item.get("DOI", ""))) if item.get("DOI") else None
-        entry = to_entry(item, found or "")
+        try:
+            entry = to_entry(item, found or "")
+        except UnsafeValue as exc:
+            raise ImportFailed(f"{name}: item {index}'s {exc}; nothing was imported") from exc
         if isinstance(item.get("id"), str | int):
             entry.key = str(item["id"])
         batch.candidates.append(Candidate(entry))

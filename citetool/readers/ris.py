@@ -13,7 +13,7 @@ import re
 
 from citetool.bib.entry import Entry, MacroRef, Value
 from citetool.bib.escape import escape
-from citetool.bib.safety import field_value
+from citetool.bib.safety import UnsafeValue, field_value
 from citetool.crossref.mapping import FIELD_ORDER
 from citetool.errors import ImportFailed
 from citetool.identifiers import doi as doi_module
@@ -119,4 +119,7 @@ def to_entry(record: list[tuple[str, str]]) -> Entry:
 
 
 def read(text: str, name: str) -> Batch:
-    return Batch(candidates=[Candidate(to_entry(record)) for record in _records(text, name)])
+    try:
+        return Batch(candidates=[Candidate(to_entry(record)) for record in _records(text, name)])
+    except UnsafeValue as exc:
+        raise ImportFailed(f"{name}: a record's {exc}; nothing was imported") from exc
