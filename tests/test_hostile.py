@@ -428,6 +428,7 @@ def test_no_internal_error_on_odd_input(tmp_path: Path, workdir: Path, monkeypat
     cases.append((["export", "-f", "html", "--style", "a" * 5000], 2))
     cases.append((["add", "--timeout", "inf", "10.5555/x"], 2))
     cases.append((["-l", "a\x01b", "show"], 2))
+    cases.append((["-l", "a\x00b", "show"], 2))
     cases.append((["export", "--aux", "a\x01b"], 2))
     lock = workdir / ".library.bib.lock"
     lock.mkdir()

@@ -77,13 +77,14 @@ def _kill_rounds(
     start: Callable[[int], subprocess.Popen[bytes]],
     is_new: Callable[[bytes, bytes, int], bool],
     seed: int,
+    rounds: int = ROUNDS,
 ) -> int:
     """Run ``start(round)`` ROUNDS times, killing it at a random moment of its run (the first, unkilled
     round measures how long a run takes); check old-or-new each time."""
     rng = random.Random(seed)
     kills = 0
     duration = 0.0
-    for round_number in range(ROUNDS):
+    for round_number in range(rounds):
         before = path.read_bytes()
         started = time.monotonic()
         process = start(round_number)
@@ -175,3 +176,70 @@ def test_sigkill_during_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
         kills = _kill_rounds(path, lambda n: _citetool(path, "update", "--yes", keys[dois[n]]), updated, 4)
     assert kills >= KILLS
+
+
+def test_sigkill_during_add_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "library.bib"
+    target.parent.mkdir()
+    target.write_bytes((REPO / "library.bib").read_bytes())
+    link = tmp_path / "library.bib"
+    link.symlink_to(target)
+    dois = _fill_cache(30 * 3)
+
+    def added_through_the_link(before: bytes, after: bytes, number: int) -> bool:
+        present = {entry.doi for entry in library.parse_bytes(link, after).entries.values()}
+        return link.is_symlink() and after.startswith(before) and set(dois[number * 3 : (number + 1) * 3]) <= present
+
+    kills = _kill_rounds(link, lambda n: _citetool(link, "add", "--offline", *dois[n * 3 : (n + 1) * 3]),
+                         added_through_the_link, 5, rounds=30)  # fmt: skip
+    assert kills >= 10
+    assert link.is_symlink() and link.resolve() == target.resolve()
+
+
+def test_concurrent_adds_through_a_symlink_beside_exports_lose_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "real.bib"
+    target.write_bytes((REPO / "library.bib").read_bytes())
+    link = tmp_path / "library.bib"
+    link.symlink_to(target)
+    dois = _fill_cache(4 * 20)
+    adders = [_citetool(link, "add", "--offline", *dois[index * 20 : (index + 1) * 20]) for index in range(4)]
+    exports = []
+    while any(process.poll() is None for process in adders):
+        exports.append(_citetool(link, "export", "-f", "ris", "-o", str(tmp_path / "out.ris")))
+        exports.append(_citetool(link, "export", "-f", "bibtex", "-o", str(link)))  # onto the library: refused
+        for process in exports[-2:]:
+            process.wait(timeout=60)
+    for process in adders:
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    assert {process.returncode for process in exports[1::2]} == {2}
+    lib = library.load(link)
+    assert lib.problems == [] and link.is_symlink()
+    assert sorted(entry.doi or "" for entry in lib.entries.values() if "5555" in (entry.doi or "")) == sorted(dois)
+
+
+def test_sigterm_leaves_no_temporary_file_and_the_library_old_or_new(tmp_path: Path) -> None:
+    path = tmp_path / "library.bib"
+    big = "".join(f"@misc{{k{n}, title = {{Entry number {n} {'words ' * 40}}}}}\n\n" for n in range(6000))
+    path.write_text(big)
+    rng = random.Random(6)
+    terminated = 0
+    started = time.monotonic()
+    assert _citetool(path, "remove", "--yes", "k5999").wait(timeout=60) == 0
+    duration = time.monotonic() - started
+    for number in range(15):
+        before = path.read_bytes()
+        process = _citetool(path, "remove", "--yes", f"k{number}")
+        time.sleep(rng.uniform(0.1, 0.95) * duration)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=60)
+        # -15: the signal came while Python was still starting, before citetool could open anything.
+        assert process.returncode in (0, 143, -signal.SIGTERM), err.decode()
+        terminated += process.returncode == 143
+        if process.returncode == 143:
+            assert err.decode().endswith("citetool: terminated\n")
+        assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
+        after = path.read_bytes()
+        assert after == before or f"@misc{{k{number}," not in after.decode()
+    assert terminated >= 3
