@@ -47,6 +47,12 @@ def need_programs(*names: str) -> None:
     need(not missing, f"programs not installed: {', '.join(missing)}")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``corpora`` needs the corpora: without them it skips with the reason (fails in CI)."""
+    if item.get_closest_marker("corpora") is not None:
+        need_corpora()
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in list(os.environ):

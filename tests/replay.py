@@ -85,11 +85,11 @@ class ReplayServer:
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                     server.in_flight_on_arrival.append(server.in_flight)
                     server.requests.append((self.path, dict(self.headers), time.monotonic()))
+                self.counted = True
                 try:
                     server._answer(self)
                 finally:
-                    with server._lock:
-                        server.in_flight -= 1
+                    server._leave(self)
 
         class Server(ThreadingHTTPServer):
             def handle_error(self, request: object, client_address: object) -> None:
@@ -102,6 +102,13 @@ class ReplayServer:
 
     def queue(self, doi: str, *replies: Reply) -> None:
         self.script.setdefault(doi.lower(), []).extend(replies)
+
+    def _leave(self, handler: BaseHTTPRequestHandler) -> None:
+        """Count ``handler``'s request out of flight, once."""
+        with self._lock:
+            if getattr(handler, "counted", False):
+                handler.counted = False  # type: ignore[attr-defined]
+                self.in_flight -= 1
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path.split("?", 1)[0]
@@ -125,6 +132,9 @@ class ReplayServer:
             handler.connection.close()
             handler.close_connection = True
             return
+        # A request stops counting as in flight once its answer is ready, before any byte goes out: the
+        # client may read the answer and start its next request before this thread runs again.
+        self._leave(handler)
         handler.send_response(reply.status)
         handler.send_header("Content-Type", reply.content_type)
         handler.send_header("Content-Length", str(len(reply.body)))
