@@ -174,7 +174,8 @@ def main() -> None:
             cold = measure([*base, *extra], 1 if slow else runs, env, before=fresh, warm_up=not slow)
             print(row(f"{name} (cold{', one run' if slow else ''})", cold, parse_ref, target))
             print(f"{'':<46} peak {cold.peak_mb / parse_ref.peak_mb:5.2f}x bibtexparser's (target <= 1.5x)")
-        for name, extra in (("show (warm)", ["show"]), ("export (warm)", ["export"]),
+        for name, extra in (("show (warm)", ["show"]), ("show --json (warm)", ["show", "--json"]),
+                            ("export (warm)", ["export"]),
                             ("show KEY (warm)", ["show", "--json", first_key(source)])):  # fmt: skip
             warm = measure([*base, *extra], runs, env)
             target = 4.0 if "KEY" in name else None

@@ -51,6 +51,19 @@ class Setting(NamedTuple):
     source: str
 
 
+def effective(library_flag: str | None = None) -> list[Setting]:
+    """Every setting as citetool will use it: paths as the folders and files really used."""
+    settings = []
+    for name in SETTINGS:
+        setting = resolve(name, library_flag if name == "library" else None)
+        if name == "cache_dir" and setting.value is None:
+            setting = Setting(name, str(cache_dir()), "default (the platform's user cache folder)")
+        elif name == "library" and setting.value:
+            setting = Setting(name, str(Path(setting.value).expanduser().absolute()), setting.source)
+        settings.append(setting)
+    return settings
+
+
 def config_path() -> Path:
     """The config file: ``$CITETOOL_CONFIG`` or ``<user config dir>/citetool/config.toml``."""
     explicit = os.environ.get(CONFIG_ENV)

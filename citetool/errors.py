@@ -8,6 +8,7 @@ with ``error.exit_code``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -45,12 +46,28 @@ class LibraryMissing(CitetoolError):
     """The library file does not exist."""
 
 
+def suggest(missing: Iterable[str], known: Iterable[str]) -> dict[str, str]:
+    """For each key of ``missing``, the key of ``known`` it was most likely meant to be (a typo away), if any."""
+    import difflib
+
+    by_lower: dict[str, str] = {}
+    for key in known:
+        by_lower.setdefault(key.lower(), key)
+    found: dict[str, str] = {}
+    for key in missing:
+        close = difflib.get_close_matches(key.lower(), by_lower, n=1, cutoff=0.8)
+        if close:
+            found[key] = by_lower[close[0]]
+    return found
+
+
 class UnknownKeys(CitetoolError):
     """One or more citation keys are not in the library."""
 
-    def __init__(self, keys: list[str], source: str = "the library") -> None:
+    def __init__(self, keys: list[str], source: str = "the library", known: Iterable[str] = ()) -> None:
         self.keys = keys
-        shown = ", ".join(keys)
+        close = suggest(keys, known)
+        shown = ", ".join(f"{key} (did you mean {close[key]}?)" if key in close else key for key in keys)
         super().__init__(f"not in {source}: {shown}")
 
 
@@ -83,9 +100,9 @@ class DOINotFound(CitetoolError):
 
     exit_code = ExitCode.NOT_FOUND
 
-    def __init__(self, doi: str) -> None:
+    def __init__(self, doi: str, where: str = "on Crossref or doi.org") -> None:
         self.doi = doi
-        super().__init__(f"{doi}: not found on Crossref or doi.org")
+        super().__init__(f"{doi}: not found {where}")
 
 
 class PartialFailure(CitetoolError):
@@ -95,13 +112,13 @@ class PartialFailure(CitetoolError):
     not found (5) over anything else (1).
     """
 
-    def __init__(self, failures: list[CitetoolError], total: int) -> None:
+    def __init__(self, failures: list[CitetoolError], total: int, summary: str | None = None) -> None:
         self.failures = failures
         codes = {failure.exit_code for failure in failures}
         self.exit_code = next(
             (code for code in (ExitCode.NETWORK, ExitCode.NOT_FOUND) if code in codes), ExitCode.FAILURE
         )
-        super().__init__(f"{len(failures)} of {total} failed; the others succeeded")
+        super().__init__(summary or f"{len(failures)} of {total} failed; the others succeeded")
 
 
 class ImportFailed(CitetoolError):

@@ -26,6 +26,7 @@ CASES = [
     "export -f html (cold, one run)",
     "export -f text (cold, one run)",
     "show (warm)",
+    "show --json (warm)",
     "export (warm)",
     "show KEY (warm)",
     "add one DOI (cold)",

@@ -248,7 +248,7 @@ def test_check_finds_each_kind_of_problem_with_file_line_key_field(tmp_path: Pat
         f"{path}:2: error: entry 'a' field 'year': year 3030 is impossible; correct it",
         f"{path}:2: error: entry 'a' field 'pages': page range '20--10' ends before it starts",
         f"{path}:2: warning: entry 'a' field 'url': only repeats the DOI; drop the url field",
-        f"{path}:4: error: entry 'b' field 'doi': the same DOI as entry 'a'; remove one of the two",
+        f"{path}:4: error: entry 'b' field 'doi': the same DOI (10.5555/x) as entry 'a'; remove one of the two",
         f"{path}:4: error: entry 'b' field 'journal': uses the undefined @string macro 'undefinedmacro'; "
         "define it or brace the value",
         f"{path}:5: error: entry 'c' field 'crossref': points to 'nowhere', which is not in the library; "
@@ -257,7 +257,8 @@ def test_check_finds_each_kind_of_problem_with_file_line_key_field(tmp_path: Pat
         f"{path}:6: error: entry 'd' field 'doi': 'not-a-doi' is not a DOI; it should look like 10.1234/abc",
     ]
     assert sorted(lines) == sorted(expected)
-    assert result.stderr.startswith("citetool: 8 errors, 1 warnings in 5 entries\n")
+    assert result.stderr.endswith(f"citetool: error: {path}: 8 errors, 1 warning in 5 entries\n")
+    assert result.stderr.count("8 errors") == 1  # one summary line, not two
 
 
 def test_check_json_keys_and_strict(workdir: Path) -> None:

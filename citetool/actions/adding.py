@@ -34,6 +34,18 @@ class Outcome:
     error: CitetoolError | None = None
     entry: Entry | None = None
 
+    @property
+    def gaps(self) -> list[str]:
+        """What an added entry lacks that ``check`` will ask for: required fields, and a key made from nothing."""
+        if self.entry is None:
+            return []
+        from citetool.actions.checking import missing_required
+
+        found = missing_required(self.entry)
+        if self.entry.key.startswith("anon"):
+            found.append("author or title to make a key from")
+        return found
+
 
 @dataclass
 class AddReport:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from citetool.bib.entry import MONTH_MACROS, Entry, MacroRef, Value
 from citetool.bib.escape import describe, to_ascii
 from citetool.bib.safety import dangerous_commands
-from citetool.bib.work import Resolver
+from citetool.bib.work import Resolver, fingerprint
 from citetool.identifiers import doi as doi_module
 from citetool.library.file import Library
 
@@ -123,6 +123,12 @@ def _required(entry: Entry, parent: Entry | None, file: str) -> list[Finding]:
     return found
 
 
+def missing_required(entry: Entry) -> list[str]:
+    """The fields BibTeX's standard styles require of ``entry`` that it lacks (``year``, ``author or editor``)."""
+    needs = BIBTEX_REQUIRED.get(entry.entry_type, ())
+    return [need.replace("|", " or ") for need in needs if not _has(entry, need, None)]
+
+
 def _year_finding(text: str) -> str | None:
     digits = _DIGITS.findall(text)
     if digits:
@@ -166,11 +172,35 @@ def check(lib: Library, keys: list[str] | None = None, companions: list[Library]
     by_lower = {key.lower(): entry for other in companions or [] for key, entry in other.entries.items()}
     by_lower.update({key.lower(): entry for key, entry in lib.entries.items()})
     first_with_doi: dict[str, str] = {}
+    first_with_print: dict[str, str] = {}
+    resolver = lib.resolver()
     for entry in lib.entries.values():
+        if entry.doi is None:  # without a DOI, the same title, year and first author say it is the same work
+            print_ = fingerprint(resolver.work(entry))
+            if print_ is not None and print_ in first_with_print and (wanted is None or entry.key in wanted):
+                findings.append(Finding("warning", file, entry.line, entry.key, "title",
+                                        f"looks like a second copy of entry '{first_with_print[print_]}' (same title, "
+                                        "year and first author); remove one, or tell them apart"))  # fmt: skip
+            elif print_ is not None:
+                first_with_print[print_] = entry.key
         if wanted is not None and entry.key not in wanted:
             continue
         findings.extend(_check_entry(lib, entry, by_lower, first_with_doi, file))
     return sorted(findings, key=lambda finding: finding.line)
+
+
+def summary(findings: list[Finding], entries: int) -> str:
+    """``1 error, 2 warnings in 5 entries``."""
+    errors = sum(finding.severity == "error" for finding in findings)
+    warnings = len(findings) - errors
+
+    def plural(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    return (
+        f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')} "
+        f"in {plural(entries, 'entry', 'entries')}"
+    )
 
 
 def _check_entry(
@@ -206,7 +236,7 @@ def _check_entry(
             hint = f"write {inner.group()}" if inner else "it should look like 10.1234/abc"
             add("error", "doi", f"{raw_doi.strip()!r} is not a DOI; {hint}")
         elif parsed in first_with_doi:
-            add("error", "doi", f"the same DOI as entry '{first_with_doi[parsed]}'; remove one of the two")
+            add("error", "doi", f"the same DOI ({parsed}) as entry '{first_with_doi[parsed]}'; remove one of the two")
         else:
             first_with_doi[parsed] = entry.key
     url = entry.text("url", lib.strings)

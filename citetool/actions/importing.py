@@ -18,14 +18,13 @@ from citetool import readers
 from citetool.bib import keys
 from citetool.bib.entry import Entry, Literal, Value
 from citetool.bib.source import entry_source
-from citetool.bib.work import Resolver, Work
+from citetool.bib.work import Resolver, fingerprint
 from citetool.errors import ImportFailed
 from citetool.library import file as library
 from citetool.library.guard import Intent
 from citetool.readers import Batch
 
 _KEY_IN_HEADER = re.compile(r"^(@\s*\w+\s*[{(]\s*)([^,\s]*)")
-_NON_WORD = re.compile(r"\W+")
 
 
 @dataclass
@@ -36,16 +35,6 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def fingerprint(work: Work) -> str | None:
-    """Normalised title + year + first author's family name, or None without a title."""
-    title = _NON_WORD.sub("", work.title.casefold())
-    if not title:
-        return None
-    names = work.creators
-    family = _NON_WORD.sub("", names[0].family_text.casefold()) if names else ""
-    return f"{title}|{work.year}|{family}"
 
 
 def read_file(path: Path, format_name: str | None, stdin_text: str | None = None) -> Batch:

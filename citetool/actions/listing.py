@@ -8,7 +8,8 @@ table, tab-separated lines or JSON.  LaTeX is decoded for reading
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,9 +78,54 @@ def select(lib: Library, keys: Sequence[str] = (), query: str | None = None,
     if keys:
         entries, missing = lib.named(keys)
         if missing:
-            raise UnknownKeys(missing, str(lib.path))
+            raise UnknownKeys(missing, str(lib.path), lib.keys)
     else:
         entries = list(lib.entries.values())
     resolver = lib.resolver(warn)
     works = (resolver.work(entry) for entry in entries)
     return [work for work in works if matches(work, query)] if query else list(works)
+
+
+def rows(lib: Library, query: str | None = None, warn: Callable[[str], None] | None = None) -> list[Summary]:
+    """The table rows of the entries matching ``query`` (all of them when None).
+
+    The whole library's rows are cached while its bytes are unchanged (see
+    :mod:`citetool.library.caches`): reading them is most of what ``show``
+    costs on a big library.
+    """
+    if query:
+        return [summarize(work) for work in select(lib, (), query, warn)]
+    from citetool.library import caches
+
+    if lib.digest is not None:
+        cached = caches.load(lib.digest, "tables")
+        if isinstance(cached, list) and all(isinstance(row, list) and len(row) == 5 for row in cached):
+            return [Summary(*map(str, row)) for row in cached]
+    found = [summarize(work) for work in select(lib, warn=warn)]
+    if lib.digest is not None:
+        caches.store(lib.digest, "tables", [[r.key, r.authors, r.year, r.title, r.venue] for r in found])
+    return found
+
+
+def json_chunks(
+    lib: Library, keys: Sequence[str] = (), query: str | None = None, warn: Callable[[str], None] | None = None
+) -> Iterator[str]:
+    """``show --json``'s output in pieces of a thousand lines; the whole library's is cached like the table."""
+    from citetool.writers import jsonarray
+
+    whole = not keys and not query and lib.digest is not None
+    if whole:
+        from citetool.library import caches
+
+        assert lib.digest is not None
+        cached = caches.load_text(lib.digest, "show-json")
+        if cached is not None:
+            yield cached[1].removesuffix("\n")
+            return
+    lines = jsonarray.array_lines(to_json(work) for work in select(lib, keys, query, warn))
+    # A thousand lines per write: one write per entry cost a tenth of the command on a big library.
+    chunks = list(iter(lambda: "\n".join(itertools.islice(lines, 1000)), ""))
+    if whole:
+        assert lib.digest is not None
+        caches.store_text(lib.digest, "show-json", [], "\n".join(chunks) + "\n")
+    yield from chunks

@@ -10,6 +10,7 @@ are kept.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from citetool.bib.source import entry_source
 from citetool.crossref.client import Client
 from citetool.crossref.mapping import to_entry
 from citetool.crossref.records import Cache, Record
-from citetool.errors import CitetoolError, UnknownKeys
+from citetool.errors import CitetoolError, LookupFailed, UnknownKeys
 from citetool.library import file as library
 from citetool.library.guard import Intent
 
@@ -60,6 +61,13 @@ class EntryUpdate:
 class UpdatePlan:
     updates: list[EntryUpdate] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # keys without a DOI
+    unchanged: list[str] = field(default_factory=list)  # keys whose record says what the entry says
+
+    def summary(self, written: int | None) -> str:
+        """``updated 2, unchanged 30, skipped 1, failed 1`` (``would update`` before ``--yes``)."""
+        changed = f"updated {written}" if written is not None else f"would update {len(self.updates)}"
+        return (f"{changed}, unchanged {len(self.unchanged)}, skipped {len(self.skipped)} (no DOI), "
+                f"failed {len(self.failures)}")  # fmt: skip
     failures: list[CitetoolError] = field(default_factory=list)
 
 
@@ -76,11 +84,13 @@ def _changes(current: Entry, original: Entry | None, fresh: Entry) -> list[Field
     return changes
 
 
-def plan(lib: library.Library, keys: list[str], client: Client) -> UpdatePlan:
+def plan(
+    lib: library.Library, keys: list[str], client: Client, progress: Callable[[str], None] | None = None
+) -> UpdatePlan:
     """What re-fetching would change in the entries ``keys`` (all entries when empty)."""
     missing = [key for key in keys if key not in lib.entries]
     if missing:
-        raise UnknownKeys(missing, str(lib.path))
+        raise UnknownKeys(missing, str(lib.path), lib.keys)
     result = UpdatePlan()
     entries = [lib.entries[key] for key in keys] if keys else list(lib.entries.values())
     with_doi = [entry for entry in entries if entry.doi]
@@ -88,7 +98,7 @@ def plan(lib: library.Library, keys: list[str], client: Client) -> UpdatePlan:
     originals = {entry.doi: client.cache.get(entry.doi) for entry in with_doi if entry.doi}
     client.refresh = True
     client.cache_writes = False
-    fetched = client.fetch_many([entry.doi for entry in with_doi if entry.doi])
+    fetched = client.fetch_many([entry.doi for entry in with_doi if entry.doi], progress)
     for entry in with_doi:
         assert entry.doi is not None
         record = fetched[entry.doi]
@@ -96,11 +106,17 @@ def plan(lib: library.Library, keys: list[str], client: Client) -> UpdatePlan:
             result.failures.append(record)
             continue
         cached = originals.get(entry.doi)
-        original = to_entry(cached.message, entry.doi) if cached is not None else None
-        fresh = to_entry(record.message, entry.doi)
+        try:
+            original = to_entry(cached.message, entry.doi) if cached is not None else None
+            fresh = to_entry(record.message, entry.doi)
+        except CitetoolError as exc:  # a record that cannot be stored safely fails this entry alone
+            result.failures.append(LookupFailed(f"{entry.doi}: the record's {exc}"))
+            continue
         changes = _changes(entry, original, fresh)
         if changes:
             result.updates.append(EntryUpdate(entry, changes, record))
+        else:
+            result.unchanged.append(entry.key)
     return result
 
 

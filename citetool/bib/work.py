@@ -23,6 +23,7 @@ no writer decodes LaTeX, splits names or parses a date on its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -132,6 +133,20 @@ class Work:
                 return found
         url = self.latex.get("url")
         return doi_module.from_url(url) if url else None
+
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def fingerprint(work: Work) -> str | None:
+    """Normalised title + year + first author's family name: what makes two entries without a DOI the
+    same work (``import`` skips such a one, ``check`` reports it); None without a title."""
+    title = _NON_WORD.sub("", work.title.casefold())
+    if not title:
+        return None
+    names = work.creators
+    family = _NON_WORD.sub("", names[0].family_text.casefold()) if names else ""
+    return f"{title}|{work.year}|{family}"
 
 
 class Resolver:

@@ -23,7 +23,7 @@ import click
 
 from citetool import __version__, config
 from citetool.cli.output import error
-from citetool.cli.state import State
+from citetool.cli.state import State, complete_files
 from citetool.errors import CitetoolError, ExitCode
 
 
@@ -72,18 +72,25 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (`citetool show --json | head`): not an error, and nothing to say.
+            # Caught here, before click's own handler, which would exit 1.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(ExitCode.OK) from None
         except CitetoolError as error:
             if config.debug():
                 raise
             raise _Reported(error) from error
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
 @click.option(
     "--library",
     "-l",
     "library_flag",
     metavar="PATH",
+    shell_complete=complete_files,
     help="Library file (default: $CITETOOL_LIBRARY, the config file, or ./library.bib).",
 )
 @click.version_option(__version__, prog_name="citetool")

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from citetool import config
-from citetool.cli.output import console, info, open_library, print_json, stdout_is_terminal, warn
-from citetool.cli.state import PathParam, State, complete_keys
+from citetool.cli import tables
+from citetool.cli.output import info, open_library, print_json, stdout_is_terminal, warn
+from citetool.cli.pager import page
+from citetool.cli.state import PathParam, State, complete_files, complete_keys, complete_styles
 from citetool.errors import CheckFailed, UnknownKeys
 from citetool.writers import FORMATS
 
 if TYPE_CHECKING:
-    from citetool.actions.listing import Summary
     from citetool.bib.work import Work
 
 
-@click.command()
+@click.command(short_help="Show the library as a table, or entries in full.")
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option(
     "--query",
@@ -30,92 +28,50 @@ if TYPE_CHECKING:
     help="Only entries whose key, authors, title, venue, year, keywords or DOI contain TEXT.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (see README for its fields).")
+@click.option("--compact", "-c", is_flag=True, help="One line per entry: key, authors, year, title.")
+@click.option("--no-pager", is_flag=True, help="Never page long output (see CITETOOL_PAGER).")
 @click.pass_obj
-def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool) -> None:
+def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool, compact: bool, no_pager: bool) -> None:
     """Show the library as a table, or KEYS (citation keys or DOIs) in full.
+
+    On a terminal, long output is paged ($CITETOOL_PAGER, $PAGER or less -FRX).
 
     \b
     Examples:
       citetool show
       citetool show belousova2025embracing
       citetool show --query taliban --json
+      citetool show --compact
     """
     from citetool.actions import listing
 
-    if not (keys or query or as_json):
-        _print_table(_table_rows(state))
-        return
-    works = listing.select(open_library(state), keys, query, warn)
+    lib = open_library(state)
     if as_json:
-        from citetool.writers import jsonarray
-
-        lines = jsonarray.array_lines(listing.to_json(work) for work in works)
-        # A thousand lines per write: one write per entry cost a tenth of the command on a big library.
-        for chunk in iter(lambda: list(itertools.islice(lines, 1000)), []):
-            click.echo("\n".join(chunk))
+        for chunk in listing.json_chunks(lib, keys, query, warn):
+            click.echo(chunk)
         return
     if keys:
-        _show_full(works)
-    else:
-        _print_table([listing.summarize(work) for work in works])
-
-
-def _table_rows(state: State) -> list[Summary]:
-    """The rows of the whole library's table: from the cache when a big file is unchanged."""
-    from citetool.actions import listing
-    from citetool.library import caches as libcache
-
-    lib = open_library(state)
-    if lib.digest is not None:
-        cached = libcache.load(lib.digest, "tables")
-        with contextlib.suppress(TypeError, ValueError):
-            if isinstance(cached, list):
-                return [listing.Summary(*map(str, row)) for row in cached]
-    rows = [listing.summarize(work) for work in listing.select(lib, warn=warn)]
-    if lib.digest is not None:
-        libcache.store(lib.digest, "tables", [[r.key, r.authors, r.year, r.title, r.venue] for r in rows])
-    return rows
-
-
-def _print_table(rows: list[Summary]) -> None:
-    """A rich table on a terminal; otherwise one tab-separated line per entry."""
-    if stdout_is_terminal():
-        from rich.table import Table
-
-        plain = bool(os.environ.get("NO_COLOR"))
-        table = Table(header_style="" if plain else "bold")
-        table.add_column("Key", no_wrap=True)
-        table.add_column("Authors", ratio=2)
-        table.add_column("Year", no_wrap=True)
-        table.add_column("Title", ratio=4, overflow="fold")
-        table.add_column("Venue", ratio=2)
-        for row in rows:
-            table.add_row(row.key, row.authors, row.year, row.title, row.venue)
-        console().print(table)
+        works = listing.select(lib, keys, query, warn)
+        if stdout_is_terminal():
+            page(tables.entry_tables(works), not no_pager)
+        else:
+            click.echo("\n".join(_entry_text(work) for work in works), nl=False)
         return
-    if rows:
+    rows = listing.rows(lib, query, warn)
+    if compact:
+        page(tables.compact(rows, tables.width() if stdout_is_terminal() else None), not no_pager)
+    elif stdout_is_terminal():
+        page(tables.summary_table(rows), not no_pager)
+    elif rows:
         click.echo("\n".join("\t".join((row.key, row.authors, row.year, row.title, row.venue)) for row in rows))
 
 
-def _show_full(works: list[Work]) -> None:
-    for index, entry in enumerate(works):
-        texts = entry.texts()
-        if stdout_is_terminal():
-            from rich.table import Table
-
-            table = Table(title=f"{entry.key} ({entry.entry_type})", show_header=False, title_justify="left")
-            table.add_column("field", style="bold")
-            table.add_column("value", overflow="fold")
-            for name, text in texts.items():
-                table.add_row(name, text)
-            console().print(table)
-            continue
-        if index:
-            click.echo("")
-        click.echo(f"{entry.key}\t{entry.entry_type}")
-        width = max((len(name) for name in texts), default=0)
-        for name, text in texts.items():
-            click.echo(f"  {name.ljust(width)}  {text}")
+def _entry_text(work: Work) -> str:
+    """An entry in full as plain text: ``key<TAB>type``, then one indented line per field."""
+    texts = work.texts()
+    width = max((len(name) for name in texts), default=0)
+    lines = [f"{work.key}\t{work.entry_type}", *(f"  {name.ljust(width)}  {text}" for name, text in texts.items())]
+    return "\n".join(lines) + "\n"
 
 
 @click.command()
@@ -129,12 +85,18 @@ def _show_full(works: list[Work]) -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--style", metavar="NAME", help="CSL style for html and text (default: the `style` setting, apa).")
+@click.option(
+    "--style", metavar="NAME", shell_complete=complete_styles,
+    help="CSL style for html and text (default: the `style` setting, apa).",
+)  # fmt: skip
 @click.option("--aux", "aux_path", type=PathParam(), help="Only what a .aux or .bcf file cites.")
 @click.option("--query", "-q", metavar="TEXT", help="Only entries matching TEXT, as in `show`.")
 @click.option("--sort", type=click.Choice(["key", "year", "author"]), help="Order (default: library order).")
 @click.option("--fragment", is_flag=True, help="html: only the <ol>, for embedding in a page.")
-@click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@click.option(
+    "--output", "-o", metavar="FILE", shell_complete=complete_files,
+    help="Write to FILE (atomically) instead of stdout.",
+)  # fmt: skip
 @click.option("--verbose", "-v", is_flag=True, help="Name every character that has no LaTeX form, and where.")
 @click.pass_obj
 def export(
@@ -181,7 +143,7 @@ def export(
     else:
         click.echo(result.text, nl=False)
     if result.missing:
-        raise UnknownKeys(result.missing, str(lib.path))
+        raise UnknownKeys(result.missing, str(lib.path), lib.keys)
 
 
 @click.command()
@@ -220,7 +182,7 @@ def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, comp
     if keys:
         missing = [key for key in keys if key not in lib.entries]
         if missing:
-            raise UnknownKeys(missing, str(lib.path))
+            raise UnknownKeys(missing, str(lib.path), lib.keys)
     others = [library.load(path) for path in companions]
     findings = checking.check(lib, list(keys) or None, others)
     if as_json:
@@ -229,10 +191,10 @@ def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, comp
         for finding in findings:
             click.echo(finding.text())
     errors = sum(finding.severity == "error" for finding in findings)
-    warnings = len(findings) - errors
-    info(f"{errors} errors, {warnings} warnings in {len(lib.entries)} entries")
-    if errors or (strict and warnings):
-        raise CheckFailed(f"{lib.path}: {errors} errors, {warnings} warnings")
+    counted = checking.summary(findings, len(lib.entries))
+    if errors or (strict and findings):
+        raise CheckFailed(f"{lib.path}: {counted}")  # one line says it all
+    info(counted)
 
 
 @click.command(name="config")
@@ -249,7 +211,7 @@ def config_command(state: State, as_json: bool) -> None:
     Example:
       citetool config
     """
-    settings = [config.resolve(name, state.library_flag if name == "library" else None) for name in config.SETTINGS]
+    settings = config.effective(state.library_flag)
     if as_json:
         payload = {
             "config_file": str(config.config_path()),
@@ -257,6 +219,14 @@ def config_command(state: State, as_json: bool) -> None:
         }
         print_json(payload)
         return
-    click.echo(f"config_file\t{config.config_path()}")
-    for setting in settings:
-        click.echo(f"{setting.name}\t{setting.value if setting.value is not None else ''}\t{setting.source}")
+    rows = [("config_file", str(config.config_path()), "")] + [
+        (setting.name, setting.value if setting.value is not None else "", setting.source) for setting in settings
+    ]
+    if stdout_is_terminal():  # a table to read; piped, tab-separated lines for scripts
+        name_width = max(len(name) for name, _value, _source in rows)
+        value_width = max(len(value) for _name, value, _source in rows)
+        for name, value, source in rows:
+            click.echo(f"{name.ljust(name_width)}  {value.ljust(value_width)}  {source}".rstrip())
+        return
+    for name, value, source in rows:
+        click.echo("\t".join((name, value, source)) if source else f"{name}\t{value}")

@@ -21,6 +21,26 @@ def checked_path(value: str, what: str) -> Path:
     return Path(value)
 
 
+def complete_files(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of file paths (the shell lists them) for options that hold a path as text."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def complete_styles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of the bundled CSL style names."""
+    from click.shell_completion import CompletionItem
+
+    from citetool.csl.engine import style_names
+
+    try:
+        names = style_names()
+    except Exception:
+        return []
+    return [CompletionItem(name.removesuffix(".csl")) for name in names if name.startswith(incomplete)]
+
+
 class PathParam(click.Path):
     """A file path from the command line, refused at the boundary if it holds control characters.
 

@@ -61,7 +61,7 @@ def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
     from rich.progress import Progress
 
     with Progress(console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("looking up DOIs", total=total)
+        task = bar.add_task("looking up DOIs", total=total)  # add and update alike
         yield lambda _doi: bar.advance(task)
 
 
@@ -110,12 +110,15 @@ def add(
     with _progress(len(normalized)) as advance:
         report = adding.add_dois(path, normalized, client, key=key, dry_run=dry_run, progress=advance)
     if client.network_used and not mail:
-        info(
-            "tip: set an e-mail (--mailto, CITETOOL_MAILTO or `mailto` in the config file) "
-            "for Crossref's faster polite pool"
-        )
+        from citetool.library import caches
+
+        if caches.first_time("polite-pool-tip"):  # said once, not on every add
+            info("tip: --mailto EMAIL (or CITETOOL_MAILTO) gets Crossref's faster pool")
     for outcome in report.outcomes:
         if outcome.status == "added" and outcome.entry is not None:
+            if outcome.gaps:
+                warn(f"{outcome.key}: the record has no {'; no '.join(outcome.gaps)}; `citetool check` will "
+                     "report it, so add it by hand")  # fmt: skip
             if dry_run:
                 from citetool.bib.source import entry_source
 
@@ -135,7 +138,7 @@ def add(
         raise PartialFailure(report.failures, len(report.outcomes))
 
 
-@click.command()
+@click.command(short_help="Search Crossref by title words, authors or year.")
 @click.argument("query")
 @click.option("--rows", "-n", type=click.IntRange(1, 100), default=5, show_default=True, help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
@@ -213,7 +216,9 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
     path = state.library_path
     lib = library.load(path)
     client = make_client(config.resolve("mailto", mailto).value, timeout=timeout)
-    plan = updating.plan(lib, list(keys), client)
+    asked = [lib.entries[key] for key in keys if key in lib.entries] if keys else list(lib.entries.values())
+    with _progress(sum(1 for entry in asked if entry.doi)) as advance:
+        plan = updating.plan(lib, list(keys), client, progress=advance)
     for key in plan.skipped:
         info(f"skipped {key}: no DOI")
     for failure in plan.failures:
@@ -230,16 +235,20 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
         for change in item.changes:
             if change.edited and not force:
                 info(f"{item.entry.key}: kept {change.name} (edited by hand; --force replaces it)")
+    written: int | None = 0 if yes else None
     if yes and plan.updates:
-        for key in updating.apply(path, plan.updates, force, client.cache):
+        applied = updating.apply(path, plan.updates, force, client.cache)
+        for key in applied:
             info(f"updated {key}")
+        written = len(applied)
     elif plan.updates:
         info("nothing written; pass --yes to apply")
     if plan.failures:
-        raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates))
+        raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates), plan.summary(written))
+    info(plan.summary(written))
 
 
-@click.command(name="import")
+@click.command(name="import", short_help="Import entries from .bib, .ris or CSL-JSON files.")
 @click.argument("files", nargs=-1, required=True, type=PathParam())
 @click.option(
     "--format",
@@ -295,7 +304,12 @@ def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
     from citetool.actions import removing
 
     if not yes and sys.stdin.isatty():
-        click.confirm(f"Remove {', '.join(keys)} from {state.library_path}?", abort=True, err=True)
+        rows = removing.preview(state.library_path, list(keys))  # unknown keys are named before anything is asked
+        for row in rows:
+            year = f" ({row.year})" if row.year else ""
+            click.echo(f"  {row.key}: {row.authors or 'no author'}{year}, {row.title or 'no title'}", err=True)
+        click.confirm(f"Remove {'these' if len(rows) > 1 else 'this'} from {state.library_path}?", abort=True,
+                      err=True)  # fmt: skip
     for key in removing.remove_entries(state.library_path, list(keys)):
         click.echo(key)
         info(f"removed {key} from {state.library_path}")

@@ -332,8 +332,12 @@ class Client:
                 raise LookupFailed(f"search {query!r}: Crossref answered with something that is not a work list")
             return message
 
-        items = [item for item in self._with_retries(f"search {query!r}", time.monotonic() + self.total_seconds,
-                                                      call)["items"] if isinstance(item, dict)]  # fmt: skip
+        label = f"search {query!r}"
+        try:
+            answer = self._with_retries(label, time.monotonic() + self.total_seconds, call)
+        except DOINotFound as exc:  # only Crossref is searched: doi.org has no search
+            raise DOINotFound(label, "on Crossref") from exc
+        items = [item for item in answer["items"] if isinstance(item, dict)]
         # Not cached per DOI: a search result is an abridged record, and `add` must fetch the whole one.
         return items
 

@@ -88,6 +88,19 @@ def store_text(key: str, part: str, payload: Any, text: str, keep: int = 2) -> N
     _write(_folder(part) / f"{key}.txt", [header.encode("utf-8") + b"\n", text.encode("utf-8")], keep)
 
 
+def first_time(name: str) -> bool:
+    """Whether this is the first time citetool says ``name`` (a tip) to this user; remembered from now on."""
+    from citetool.library import storage
+
+    marker = _folder("said") / name
+    if marker.exists():
+        return False
+    with contextlib.suppress(OSError):
+        storage.private_folder(marker.parent)
+        marker.touch(mode=0o600)
+    return True
+
+
 def _write(path: Path, data: bytes | list[bytes], keep: int, durable: bool = True) -> None:
     """Write a cache file and drop all but the ``keep`` newest of its folder; failures are ignored."""
     from citetool.errors import CitetoolError
