@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from tests.replay import ReplayServer, recorded_works  # noqa: E402
 
 PYTHON = sys.executable
-#: The export formats with the 1.5x target (citetool.actions.exporting.LIBRARY_ONLY_FORMATS; not imported,
+#: The export formats with the 1.5x target (those not `styled` in citetool.writers.FORMATS; not imported,
 #: as this process must stay small); every other read-only command has 1.2x.
 CACHED = ("bibtex", "biblatex", "ris", "csl-json")
 CORPORA = REPO.parent / "shared" / "corpora" / "large"

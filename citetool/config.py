@@ -39,6 +39,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("doi_url", "CITETOOL_DOI_URL", "https://doi.org", "doi.org base URL for content negotiation"),
         SettingSpec("cache_dir", "CITETOOL_CACHE_DIR", None, "folder for cached Crossref records and library indexes"),
         SettingSpec("deadline", "CITETOOL_DEADLINE", "60", "seconds one identifier's lookup may take in all"),
+        SettingSpec("pager", "CITETOOL_PAGER", None, "pager for long output on a terminal ($PAGER, else less -FRX)"),
     )
 }
 
@@ -136,6 +137,15 @@ def deadline() -> float:
     if not 1 <= seconds <= 3600:
         raise ConfigError(f"deadline {setting.value!r} ({setting.source}): give a number of seconds from 1 to 3600")
     return seconds
+
+
+def pager() -> str:
+    """The pager command: the ``pager`` setting, else ``$PAGER``, else ``less -FRX`` ('' or ``cat``: none)."""
+    explicit = os.environ.get(SETTINGS["pager"].env)
+    if explicit is not None:  # set, even to '' (which turns paging off)
+        return explicit
+    configured = resolve("pager").value
+    return configured if configured is not None else os.environ.get("PAGER", "less -FRX")
 
 
 def cache_dir() -> Path:

@@ -1,6 +1,6 @@
 """Long output on a terminal goes through a pager, as git's does.
 
-The pager is ``$CITETOOL_PAGER``, else ``$PAGER``, else ``less -FRX`` (with
+The pager is the ``pager`` setting (``$CITETOOL_PAGER``), else ``$PAGER``, else ``less -FRX`` (with
 ``-F`` less quits at once when the text fits one screen, ``-R`` keeps the
 colours, ``-X`` leaves the text on screen).  An empty value or ``cat`` turns
 paging off, as ``--no-pager`` does; output that is not a terminal is never
@@ -17,12 +17,12 @@ import sys
 
 import click
 
-DEFAULT = "less -FRX"
+from citetool import config
 
 
 def pager_command() -> list[str] | None:
     """The pager to run, or None for none."""
-    configured = os.environ.get("CITETOOL_PAGER", os.environ.get("PAGER", DEFAULT))
+    configured = config.pager()
     try:
         words = shlex.split(configured)
     except ValueError:
