@@ -41,10 +41,10 @@ DANGEROUS = frozenset({
     "luaexec", "usepackage", "RequirePackage", "documentclass", "makeatletter", "makeatother", "outer", "shipout",
     "everypar", "everyjob", "everyeof", "afterassignment", "scantokens", "lccode", "uccode", "mathcode",
     "ShellEscape", "pdfshellescape", "input@path", "@@input", "endinput", "output", "batchmode", "nonstopmode",
-    "newwrite", "newread", "ifeof", "loop", "repeat", "jobname", "includeonly", "pdfprimitive", "primitive",
-    "errmessage", "message", "typeout", "newenvironment", "renewenvironment", "execute", "unexpanded", "detokenize",
-    "lowercase", "uppercase", "aftergroup", "global", "long", "protected", "countdef", "toksdef", "chardef",
-    "mathchardef", "dimendef", "skipdef", "font", "openup", "endcsname", "string", "meaning", "noexpand",
+    "newwrite", "newread", "includeonly", "pdfprimitive", "primitive",
+    "newenvironment", "renewenvironment", "execute",
+    "countdef", "toksdef", "chardef",
+    "mathchardef", "dimendef", "skipdef",
 })  # fmt: skip
 
 # Control characters no field may hold (tab and newline are white space in BibTeX).

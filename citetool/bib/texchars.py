@@ -62,10 +62,10 @@ SYMBOLS: dict[str, str] = {
     "textsci": "ɪ", "textepsilon": "ɛ", "textphi": "ɸ", "textbeta": "β", "textalpha": "α",
     "textlambda": "λ", "textsigma": "σ", "textpi": "π", "textglotstop": "ʔ", "textprimstress": "ˈ",
     "textlengthmark": "ː", "textcrh": "ħ", "texthbar": "ħ", "textdyoghlig": "ʤ", "textteshlig": "ʧ",
-    "hspace*": "", "thinspace": "\u2009", "enspace": "\u2002", "quad": " ", "qquad": " ",
+    "thinspace": "\u2009", "enspace": "\u2002", "quad": " ", "qquad": " ",
     "space": " ", "nobreakspace": "\u00a0", "newline": " ", "linebreak": " ", "break": " ",
-    "par": " ", "cr": " ", "and": " and ", "textcompwordmark": "", "textellipsis*": "…",
-    "textzerowidthspace": "\u200b", "nobreakdash": "", "hyp": "-", "textendash*": "–",
+    "par": " ", "cr": " ", "and": " and ", "textcompwordmark": "", "textzerowidthspace": "\u200b",
+    "nobreakdash": "", "hyp": "-",
 }  # fmt: skip
 
 #: Logos, and the words of the macro packages people cite (TUGboat's above all).
@@ -95,13 +95,13 @@ STYLE_COMMANDS: dict[str, str] = {
     "boldsymbol": "b", "textsc": "sc", "textsubscript": "sub", "textsuperscript": "sup", "texttt": "",
     "mathtt": "", "textsf": "", "mathsf": "", "textrm": "", "mathrm": "", "textup": "", "textmd": "",
     "textnormal": "", "mbox": "", "hbox": "", "text": "", "textbox": "", "fbox": "", "framebox": "",
-    "underline": "", "uline": "", "textlatin": "", "textenglish": "", "foreignlanguage*": "", "url": "",
-    "nolinkurl": "", "acro": "", "acronym": "", "textcolor*": "", "NoCaseChange": "nocase", "ensuremath": "",
+    "underline": "", "uline": "", "textlatin": "", "textenglish": "", "url": "",
+    "nolinkurl": "", "acro": "", "acronym": "", "NoCaseChange": "nocase", "ensuremath": "",
     "mathnormal": "", "operatorname": "", "mathop": "", "textgreek": "", "textcyrillic": "", "mathcal": "",
     "mathscr": "", "mathfrak": "", "lowercase": "", "uppercase": "", "MakeUppercase": "", "MakeLowercase": "",
     "MakeTextUppercase": "", "MakeTextLowercase": "", "cs": "", "pkg": "", "cls": "", "env": "", "file": "",
     "prog": "", "progname": "", "meta": "", "arg": "", "option": "", "tubfont": "", "textrussian": "",
-    "textarabic": "", "textit*": "i", "enquote": "", "mkbibquote": "", "mkbibemph": "i", "mkbibitalic": "i",
+    "textarabic": "", "enquote": "", "mkbibquote": "", "mkbibemph": "i", "mkbibitalic": "i",
     "mkbibbold": "b", "sout": "", "st": "", "textstrikeout": "", "xspace": "", "path": "", "verb": "",
 }  # fmt: skip
 
@@ -132,15 +132,14 @@ DROPPED: dict[str, int] = {
     "setlength": 2, "addtolength": 2, "hyphenpenalty": 0, "tolerance": 0, "ding": 1, "symbol": 0,
     "textcolor": 1, "foreignlanguage": 1, "href": 1, "raisebox": 1, "scalebox": 1, "resizebox": 2,
     "rotatebox": 1, "lettrine": 0, "makebox": 0, "parbox": 1, "minipage": 1, "begin": 1, "end": 1,
-    "TeXtures": 0, "mathchar": 0, "accent": 0, "lower": 0, "raise": 0, "vcenter": 0, "vbox": 0, "vtop": 0,
+    "mathchar": 0, "accent": 0, "lower": 0, "raise": 0, "vcenter": 0, "vbox": 0, "vtop": 0,
     "hangindent": 0, "hangafter": 0, "mark": 1, "input": 1, "include": 1, "write": 1, "immediate": 0,
     "openout": 0, "openin": 0, "read": 0, "catcode": 0, "def": 0, "gdef": 0, "edef": 0, "xdef": 0, "let": 0,
     "newcommand": 0, "renewcommand": 0, "providecommand": 0, "csname": 0, "endcsname": 0, "expandafter": 0,
-    "noexpand": 0, "string": 0, "the": 0, "number": 0, "romannumeral": 0, "uppercase*": 0, "special": 1,
-    "pdfliteral": 1, "url*": 0, "urlstyle": 1, "doi": 0, "bibinfo": 1, "bibfield": 1, "BibitemOpen": 0,
+    "noexpand": 0, "string": 0, "the": 0, "number": 0, "romannumeral": 0, "special": 1,
+    "pdfliteral": 1, "urlstyle": 1, "doi": 0, "bibinfo": 1, "bibfield": 1, "BibitemOpen": 0,
     "bibitemShut": 0, "BibitemShut": 0, "natexlab": 0, "bibnamefont": 0, "bibfnamefont": 0, "citenamefont": 0,
-    "providecommand*": 0,
-}  # fmt: skip
+    }  # fmt: skip
 
 #: Primitives followed by a dimension (``\\kern.1em``, ``\\hskip 2pt plus 1pt``): dropped with it.
 DIMENSION_COMMANDS = frozenset({"kern", "hskip", "vskip", "mkern", "mskip", "hspace", "moveleft", "moveright"})
@@ -167,7 +166,7 @@ MATH_SYMBOLS: dict[str, str] = {
     "dagger": "†", "ddagger": "‡", "slash": "/", "backslash": "\\", "lbrace": "{", "rbrace": "}",
     "lbrack": "[", "rbrack": "]", "surd": "√", "angle": "∠", "triangle": "△", "Box": "□", "square": "□",
     "Diamond": "◇", "aleph": "ℵ", "Re": "ℜ", "Im": "ℑ", "wp": "℘", "imath": "ı", "jmath": "ȷ",
-    "top": "⊤", "bot": "⊥", "vdash": "⊢", "models": "⊨", "models*": "⊨", "colon": ":", "dotsc": "…",
+    "top": "⊤", "bot": "⊥", "vdash": "⊢", "models": "⊨", "colon": ":", "dotsc": "…",
     "dotsb": "⋯", "lceil": "⌈", "rceil": "⌉", "lfloor": "⌊", "rfloor": "⌋", "sharp": "♯", "flat": "♭",
     "natural": "♮", "clubsuit": "♣", "diamondsuit": "♢", "heartsuit": "♡", "spadesuit": "♠", "deg": "deg",
     "log": "log", "ln": "ln", "exp": "exp", "sin": "sin", "cos": "cos", "tan": "tan", "lim": "lim",

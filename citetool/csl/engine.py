@@ -124,10 +124,6 @@ def _carried(text: str, keep: bool) -> str:
 _RICH = frozenset({"title", "container-title", "collection-title", "note", "publisher"})
 
 
-def _as_is(value: Any) -> Any:
-    return _plain_item(value) if isinstance(value, dict) else value
-
-
 def _plain_item(item: dict[str, Any]) -> dict[str, Any]:
     return {key: _carried(value, keep=False) if key in _RICH else value for key, value in item.items()}
 
@@ -187,7 +183,7 @@ def _bibliography(
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about every unsupported CSL feature
-        prepare = _shield if shielded else _as_is
+        prepare = _shield if shielded else _plain_item
         bibliography = CitationStylesBibliography(
             style, CiteProcJSON(prepare(item) for item in items), formatter.html if html else formatter.plain
         )
