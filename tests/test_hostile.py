@@ -456,3 +456,15 @@ def test_citetool_debug_zero_means_no_traceback(workdir: Path) -> None:
     loud = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
                           env={**os.environ, "CITETOOL_DEBUG": "yes"})  # fmt: skip
     assert "Traceback" in loud.stderr
+
+
+def test_owner_group_and_mode_are_kept_when_root_writes(workdir: Path, server: ReplayServer) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    path = workdir / "library.bib"
+    os.chown(path, 65534, 65534)
+    os.chmod(path, 0o640)
+    assert run("add", "10.1038/srep16696").exit_code == 0
+    info = os.stat(path)
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (65534, 65534, 0o640)
+    assert "tosatto2015single" in path.read_text()
