@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from citetool.bib.entry import MONTH_MACROS, Entry, MacroRef, Value
 from citetool.bib.escape import describe, to_ascii
 from citetool.bib.safety import dangerous_commands
 from citetool.bib.work import Resolver, fingerprint
+from citetool.errors import suggest
 from citetool.identifiers import doi as doi_module
 from citetool.library.file import Library
+from citetool.tex import citations
 
 #: Required fields of the classic BibTeX styles; ``a|b`` means either.
 BIBTEX_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -187,6 +190,36 @@ def check(lib: Library, keys: list[str] | None = None, companions: list[Library]
             continue
         findings.extend(_check_entry(lib, entry, by_lower, first_with_doi, file))
     return sorted(findings, key=lambda finding: finding.line)
+
+
+def check_citations(lib: Library, aux_path: Path, unused: bool) -> list[Finding]:
+    """What a document cites (its ``.aux`` or ``.bcf``) against the library: keys it lacks are errors, with a
+    suggestion a typo away; with ``unused``, entries the document does not cite are warnings."""
+    cited = citations.cited_keys(aux_path)
+    present = {key.lower(): key for key in lib.keys}
+    missing = [key for key in cited if key != citations.ALL and key.lower() not in present]
+    close = suggest(missing, lib.keys)
+    try:
+        lines = aux_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+
+    def line_of(key: str) -> int:  # the first line that names the key; 1 if only an included .aux does
+        return next((number for number, line in enumerate(lines, start=1) if key in line), 1)
+
+    found = [
+        Finding("error", str(aux_path), line_of(key), key, None, f"is cited but not in {lib.path}"
+                + (f"; did you mean {close[key]}?" if key in close else "; add it, or fix the citation"))
+        for key in missing
+    ]  # fmt: skip
+    if unused and citations.ALL not in cited:
+        wanted = {key.lower() for key in cited}
+        found += [
+            Finding("warning", str(lib.path), entry.line, entry.key, None, f"is not cited by {aux_path}")
+            for entry in lib.entries.values()
+            if entry.key.lower() not in wanted
+        ]
+    return found
 
 
 def summary(findings: list[Finding], entries: int) -> str:

@@ -12,7 +12,7 @@ from citetool.cli import tables
 from citetool.cli.output import info, open_library, print_json, stdout_is_terminal, warn
 from citetool.cli.pager import page
 from citetool.cli.state import PathParam, State, complete_files, complete_keys, complete_styles
-from citetool.errors import CheckFailed, UnknownKeys
+from citetool.errors import CheckFailed, UnknownKeys, UsageError
 from citetool.writers import FORMATS
 
 if TYPE_CHECKING:
@@ -157,8 +157,18 @@ def export(
     type=PathParam(),
     help="Another .bib of the same \\bibliography{...} whose macros and entries count as defined.",
 )
+@click.option("--aux", "aux_path", type=PathParam(), help="Also check what a .aux or .bcf file cites.")
+@click.option("--unused", is_flag=True, help="With --aux: also name the entries the document does not cite.")
 @click.pass_obj
-def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, companions: tuple[Path, ...]) -> None:
+def check(
+    state: State,
+    keys: tuple[str, ...],
+    as_json: bool,
+    strict: bool,
+    companions: tuple[Path, ...],
+    aux_path: Path | None,
+    unused: bool,
+) -> None:
     """Lint the library (or KEYS) for LaTeX builds; exit 9 on errors.
 
     Checks: parse errors, duplicate keys and DOIs, malformed DOIs, required
@@ -170,10 +180,15 @@ def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, comp
     Findings go to stdout as `file:line: severity: entry 'key' field 'f': what
     to do`.  Warnings do not fail the run unless --strict.
 
+    With --aux, the keys a document cites that the library lacks are errors
+    (with a suggestion when one is a typo away), and with --unused the
+    entries it does not cite are warnings.
+
     \b
     Examples:
       citetool check
       citetool check --json --strict
+      citetool check --aux paper.aux --unused
     """
     from citetool.actions import checking
     from citetool.library import file as library
@@ -185,6 +200,10 @@ def check(state: State, keys: tuple[str, ...], as_json: bool, strict: bool, comp
             raise UnknownKeys(missing, str(lib.path), lib.keys)
     others = [library.load(path) for path in companions]
     findings = checking.check(lib, list(keys) or None, others)
+    if aux_path is not None:
+        findings += checking.check_citations(lib, aux_path, unused)
+    elif unused:
+        raise UsageError("--unused goes with --aux: name the document's .aux or .bcf file")
     if as_json:
         print_json([finding.as_json() for finding in findings])
     else:
