@@ -48,6 +48,7 @@ COMMANDS: dict[str, str] = {
     "find": "citetool.cli.writing:find",
     "import": "citetool.cli.writing:import_command",
     "remove": "citetool.cli.writing:remove",
+    "rename": "citetool.cli.writing:rename",
     "show": "citetool.cli.reading:show",
     "update": "citetool.cli.writing:update",
 }

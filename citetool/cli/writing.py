@@ -313,3 +313,38 @@ def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
     for key in removing.remove_entries(state.library_path, list(keys)):
         click.echo(key)
         info(f"removed {key} from {state.library_path}")
+
+
+@click.command(short_help="Rename a key in the library and in the .tex files that cite it.")
+@click.argument("old", shell_complete=complete_keys)
+@click.argument("new")
+@click.option("--tex", "mains", multiple=True, type=PathParam(), help="A main .tex file (its \\input files follow).")
+@click.option("--yes", "-y", is_flag=True, help="Write the changes (without it, only show them).")
+@click.pass_obj
+def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool) -> None:
+    """Rename OLD to NEW: the entry, the crossref/xdata/related/xref fields that name it, and every citation
+    of it in the .tex files reached from the main files.
+
+    Prints a unified diff; --yes writes every file, or (on any failure) none.
+    Comments are never changed: lines where a comment names the key are
+    reported.  NEW must be a valid key that is not taken (without case).
+
+    \b
+    Examples:
+      citetool rename smith2020 smith2020deep --tex paper.tex
+      citetool rename smith2020 smith2020deep --tex paper.tex --yes
+    """
+    from citetool.actions import renaming
+
+    plan = renaming.plan(state.library_path, old, new, list(mains))
+    click.echo(plan.diffs(), nl=False)
+    for path, line in plan.comments:
+        info(f"{path}:{line}: a comment names {old}; comments are left as they are")
+    cited = sum(change.count for change in plan.files)
+    count = len(plan.files)
+    files = f"{cited} citation{'s' if cited != 1 else ''} in {count} .tex file{'s' if count != 1 else ''}"
+    if not yes:
+        info(f"would rename {old} to {new} in {state.library_path} and {files}; nothing written, pass --yes")
+        return
+    renaming.apply(plan)
+    info(f"renamed {old} to {new} in {state.library_path} and {files}")

@@ -35,7 +35,7 @@ class Intent:
     """What an edit means to do to a library."""
 
     added: list[Entry] = field(default_factory=list)
-    replaced: dict[str, Entry] = field(default_factory=dict)
+    replaced: dict[str, Entry] = field(default_factory=dict)  # old key -> the entry as it will read (key may change)
     removed: list[str] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)  # names of @string macros added
 
@@ -83,10 +83,10 @@ def verify_rewrite(path: object, before: Document, text: str, intent: Intent) ->
     touched = set(intent.replaced) | set(intent.removed)
     old = [(block, before.text[block.start : block.end]) for block in before.blocks
            if not (block.entry is not None and block.entry.key in touched)]  # fmt: skip
-    new_blocks = list(after.blocks)
-    replaced = dict(intent.replaced)
+    # Replaced entries are found by their new key: a rename (`citetool rename`) changes it.
+    replaced = {entry.key: entry for entry in intent.replaced.values()}
     kept: list[str] = []
-    for block in new_blocks:
+    for block in after.blocks:
         source = text[block.start : block.end]
         if block.entry is not None and block.entry.key in replaced:
             if not _same(block.entry, replaced.pop(block.entry.key)):

@@ -64,6 +64,32 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+class Staged:
+    """New contents written beside a file, waiting to replace it: so that several files change all or none."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = target(path)
+        info = os.stat(self.path)
+        refuse_unwritable(self.path, info)
+        try:
+            handle, self.temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(self.temp, stat.S_IMODE(info.st_mode))
+        except OSError as exc:
+            self.discard()
+            raise WriteFailed(f"{path}: not written ({_describe(exc)}); no file was changed") from exc
+
+    def commit(self) -> None:
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.unlink(self.temp)
+
+
 def refuse_unwritable(path: Path, info: os.stat_result) -> None:
     """Refuse to replace what is not a plain, writable, singly-linked file (before anything is written)."""
     if not stat.S_ISREG(info.st_mode):
