@@ -17,6 +17,7 @@ from pathlib import Path
 
 from citetool.bib.entry import MONTH_MACROS, Entry, MacroRef, Value
 from citetool.bib.escape import describe, to_ascii
+from citetool.bib.pages import parse_pages
 from citetool.bib.safety import dangerous_commands
 from citetool.bib.work import Resolver, fingerprint
 from citetool.errors import suggest
@@ -74,7 +75,6 @@ _UNESCAPED = re.compile(r"(?<!\\)[&%#]")
 _VERBATIM_COMMANDS = re.compile(r"\\(?:url|href|path)\s*\{[^{}]*\}|\\path\|[^|]*\||\$[^$]*\$")
 _DIGITS = re.compile(r"\d{4}")
 _DOI_INSIDE = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
-_RANGE = re.compile(r"^\s*(\d+)\s*-+\s*(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -146,10 +146,10 @@ def _year_finding(text: str) -> str | None:
 
 
 def _pages_finding(text: str) -> str | None:
-    match = _RANGE.match(text)
-    if match:
-        first, last = match.groups()
-        if len(first) == len(last) and int(last) < int(first):
+    pages = parse_pages(text)
+    for first, last in pages.ranges if pages is not None else ():
+        numbers = last is not None and first.isdigit() and last.isdigit() and len(first) == len(last)
+        if numbers and last is not None and int(last) < int(first):
             return f"page range {text!r} ends before it starts"
     return None
 

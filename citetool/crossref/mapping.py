@@ -10,7 +10,6 @@ year rather than a guessed one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from citetool.bib import keys
 from citetool.bib.entry import Entry, MacroRef, Value
 from citetool.bib.escape import escape
 from citetool.bib.names import Name, format_name
+from citetool.bib.pages import parse_pages
 from citetool.bib.safety import field_value
 from citetool.crossref.markup import to_latex, to_plain
 from citetool.identifiers import doi as doi_module
@@ -96,7 +96,6 @@ FIELD_ORDER: tuple[str, ...] = (
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-_RANGE = re.compile(r"^\s*([^\s\-–]+)\s*[-–]+\s*([^\s\-–]+)\s*$")
 
 
 def _first(value: Any) -> str:
@@ -183,9 +182,9 @@ def _month(record: dict[str, Any]) -> Value | None:
 
 def pages_of(page: str) -> str:
     """``515-537`` -> ``515--537``; e-locators and ids (``e33693``, ``96973B``) as they are; LaTeX-escaped."""
-    match = _RANGE.match(page)
-    if match:
-        return f"{escape(match.group(1))}--{escape(match.group(2))}"
+    pages = parse_pages(page)
+    if pages is not None and len(pages.ranges) == 1 and pages.last is not None:
+        return f"{escape(pages.first)}--{escape(pages.last)}"
     return escape(page.strip())
 
 
