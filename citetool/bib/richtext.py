@@ -90,8 +90,3 @@ def csl_markup(nodes: Rich, nocase: bool = True) -> str:
     collapsed.
     """
     return " ".join(_markup(nodes, frozenset() if nocase else frozenset({"nocase"})).split())
-
-
-def has_markup(nodes: Rich) -> bool:
-    """Whether any span would show in CSL rich text."""
-    return any(isinstance(node, Span) and (node.style in CSL_TAGS or has_markup(node.children)) for node in nodes)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 
 from citetool.bib.entry import Literal, Value
-from citetool.bib.escape import escape
 from citetool.bib.fields import VERBATIM_FIELDS
 from citetool.errors import CitetoolError
 
@@ -141,8 +140,3 @@ def field_value(name: str, latex: str) -> Value:
     if name in VERBATIM_FIELDS:
         return Value((Literal(_verbatim(name, latex)),))
     return Value((Literal(_balance(_defused(without_controls(latex)))),))
-
-
-def text_value(name: str, plain: str) -> Value:
-    """The value for text field ``name`` from plain text (escaped here)."""
-    return field_value(name, plain if name in VERBATIM_FIELDS else escape(plain))

@@ -174,8 +174,9 @@ def check(
     Checks: parse errors, duplicate keys and DOIs, malformed DOIs, required
     fields (BibTeX's as errors, biblatex's as warnings), unescaped & % #,
     characters with no LaTeX form, undefined @string macros, crossref to
-    missing entries, impossible years and page ranges, a url that only
-    repeats the DOI.
+    missing entries or in a cycle, TeX that runs programs, impossible years
+    and page ranges, a url that only repeats the DOI, keys that differ only
+    in case, entries without a DOI that look like copies of another.
 
     Findings go to stdout as `file:line: severity: entry 'key' field 'f': what
     to do`.  Warnings do not fail the run unless --strict.

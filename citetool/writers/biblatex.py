@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from citetool.bib.dates import month_number
+from citetool.bib.dates import Date, month_number
 from citetool.bib.entry import Entry, Literal, Value
 from citetool.bib.source import document_source
 from citetool.bib.work import Work
@@ -65,8 +65,7 @@ def convert(entry: Entry, context: Context) -> Entry:
     use_date = "date" not in entry.fields and len(year_text) == 4 and year_text.isdigit()
     for name, value in entry.fields.items():
         if use_date and name == "year":
-            date = year_text if month_value is None else f"{year_text}-{month_value:02d}"
-            fields["date"] = Value((Literal(date),))
+            fields["date"] = Value((Literal(Date(int(year_text), month_value).iso()),))
             continue
         if use_date and name == "month" and month_value is not None:
             continue
