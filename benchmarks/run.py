@@ -45,6 +45,7 @@ class Measure:
     seconds: float
     peak_mb: float
     status: int = 0  # the exit status of the last run (check exits 9 when it finds errors)
+    cpu: float = 0.0  # median user + system CPU seconds of the whole process
 
 
 def measure(
@@ -53,6 +54,7 @@ def measure(
     """Median wall time and max peak RSS of ``command`` over ``runs`` runs (after one warm-up run if ``warm_up``)."""
     times: list[float] = []
     peaks: list[float] = []
+    cpus: list[float] = []
     status = 0
     for index in range(runs + 1 if warm_up else runs):
         if before:
@@ -65,7 +67,8 @@ def measure(
         if index or not warm_up:  # the first run warms the OS caches
             times.append(elapsed)
             peaks.append(usage.ru_maxrss / 1024)
-    return Measure(statistics.median(times), max(peaks), status)
+            cpus.append(usage.ru_utime + usage.ru_stime)
+    return Measure(statistics.median(times), max(peaks), status, statistics.median(cpus))
 
 
 def writable_copy(source: Path, target: Path) -> int:
@@ -125,9 +128,16 @@ def main() -> None:
     parser.add_argument("--slice", type=Path, default=CORPORA / "jgrey4296-main-first10k.bib")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
+        "--csl",
+        type=Path,
+        default=CORPORA / "biber-etc-tugboat.bib",
+        help="The library of the CSL cases (html, text against citeproc-js in Node.js).",
+    )
+    parser.add_argument("--csl-sizes", default="1000,all", help="Entries of --csl to render, comma-separated.")
+    parser.add_argument(
         "--without-citeproc",
         action="store_true",
-        help="Skip export -f html and -f text (CSL styles through citeproc-py: minutes on the big files).",
+        help="Skip export -f html and -f text of the 16k and 10k libraries (minutes on the big files).",
     )
     args = parser.parse_args()
 
@@ -206,6 +216,8 @@ def main() -> None:
                 print(row(name, add, parse_ref, None), verdict if "warm" in name else "")
             print(f"{'':<46} peak {add.peak_mb / parse_ref.peak_mb:5.2f}x bibtexparser's (target <= 1.5x)")
 
+    csl_cases(args, work, env, citetool)
+
     print("\n== add 100 DOIs, loopback Crossref answering after 200 ms, announcing 3 at a time and 50/s")
     template = json.loads(recorded_works()["10.1038/srep16696"])
     works = {}
@@ -227,8 +239,83 @@ def main() -> None:
         )
 
 
+def first_entries(source: Path, target: Path, count: int) -> int:
+    """Write the first ``count`` entries of ``source`` (with the macros and parents they use) to ``target``."""
+    from citetool.library import file as library
+
+    lib = library.load(source)
+    keys = list(lib.entries)[:count] if count else list(lib.entries)
+    text = subprocess.run([PYTHON, "-m", "citetool", "-l", str(source), "export", "-f", "biblatex", *keys],
+                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    target.write_text(text, encoding="utf-8")
+    return len(keys)
+
+
+def csl_cases(args: argparse.Namespace, work: Path, env: dict[str, str], citetool: list[str]) -> None:
+    """html and text, cold, against citeproc-js in Node.js on the same items; then re-export after one add."""
+    node = shutil.which("node")
+    found = node and subprocess.run([node, "-e", "require('citeproc')"], capture_output=True, env=env).returncode == 0
+    if not args.csl.exists() or not found:
+        print(f"\n(skipping the CSL cases: {args.csl} or Node.js with the npm package citeproc not found)")
+        return
+    from citetool.csl import styles
+
+    reference_script = REPO / "tests" / "reference" / "citeproc_js.js"
+    cache = work / "cache"
+    print(f"\n== CSL bibliographies of {args.csl.name}, cold (no cache, no memo), one run each; "
+          "reference: citeproc-js in Node.js on citetool's CSL-JSON of the same entries (CPU seconds)")  # fmt: skip
+    for size in args.csl_sizes.split(","):
+        library = work / f"csl-{size}.bib"
+        count = int(subprocess.run([PYTHON, __file__, "--first-entries", str(args.csl), str(library),
+                                    "0" if size == "all" else size], check=True, capture_output=True,
+                                   text=True, env=env).stdout)  # fmt: skip
+        items = work / f"csl-{size}.json"
+        with items.open("w") as stream:
+            export = [*citetool, "-l", str(library), "export", "-f", "csl-json"]
+            subprocess.run(export, stdout=stream, check=True, env=env)
+        for style in ("apa", "ieee"):
+            style_path = styles._bundled_path(style)
+            for format_name in ("html", "text"):
+                clear = ["rm", "-rf", str(cache)]
+                ours = measure([*citetool, "-l", str(library), "export", "-f", format_name, "--style", style],
+                               1, env, before=clear, warm_up=False)  # fmt: skip
+                theirs = measure([node, str(reference_script), str(items), str(style_path),  # type: ignore[list-item]
+                                  str(styles._locales_folder()), format_name], 1, env, warm_up=False)  # fmt: skip
+                label = f"{format_name} {style}, {count} entries"
+                ratio = ours.cpu / theirs.cpu if theirs.cpu else float("inf")
+                verdict = "ok" if ratio <= 1.0 else "MISSED"
+                print(
+                    f"{label:<46} {ours.cpu:7.3f} s cpu ({ours.seconds:.3f} s wall)   citeproc-js "
+                    f"{theirs.cpu:7.3f} s cpu ({theirs.seconds:.3f} s wall)  {ratio:5.2f}x   <= 1x {verdict}"
+                )
+    re_export_after_add(args, work, env, citetool)
+
+
+def re_export_after_add(args: argparse.Namespace, work: Path, env: dict[str, str], citetool: list[str]) -> None:
+    """After one add to a 2,000-entry library, the next html export (the memo of the last one in place)."""
+    library = work / "csl-2000.bib"
+    pristine = work / "csl-2000.pristine.bib"
+    count = int(subprocess.run([PYTHON, __file__, "--first-entries", str(args.csl), str(pristine), "2000"],
+                               check=True, capture_output=True, text=True, env=env).stdout)  # fmt: skip
+    with ReplayServer() as server:
+        add_env = {**env, "CITETOOL_CROSSREF_URL": server.url}
+        base = [*citetool, "-l", str(library)]
+        for style in ("apa", "ieee", "chicago-author-date"):
+            export = [*base, "export", "-f", "html", "--style", style]
+            # New bytes each run (a comment), or the export after the add would be a whole-export cache hit.
+            before = ["sh", "-c", f"cp '{pristine}' '{library}' && printf '%% bench %s\\n' \"$(date +%s%N)\" >> "
+                      f"'{library}' && {shlex.join(export)} > /dev/null && "
+                      f"{shlex.join([*base, 'add', '10.1038/srep16696'])} > /dev/null 2>&1"]  # fmt: skip
+            again = measure(export, args.runs, add_env, before=before, warm_up=False)
+            verdict = "ok" if again.seconds <= 1.5 else "MISSED"
+            label = f"html {style} after one add, {count + 1} entries"
+            print(f"{label:<46} {again.seconds:7.3f} s   target <= 1.5 s {verdict}")
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--writable-copy"]:
         print(writable_copy(Path(sys.argv[2]), Path(sys.argv[3])))
+    elif sys.argv[1:2] == ["--first-entries"]:
+        print(first_entries(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])))
     else:
         main()

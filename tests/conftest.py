@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -107,3 +108,30 @@ def read_terminal(leader: int) -> str:
 def run(*args: str, input: str | None = None) -> Result:
     """Run citetool in-process with stdout and stderr kept apart."""
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One file for the run's citeproc-js match rates, named before the workers start (they inherit it)."""
+    if "PYTEST_CITEPROC_JS_RATES" not in os.environ:
+        import tempfile
+
+        handle, name = tempfile.mkstemp(prefix="citetool-citeproc-js-", suffix=".txt")
+        os.close(handle)
+        os.environ["PYTEST_CITEPROC_JS_RATES"] = name
+        config.stash[_RATES] = Path(name)
+
+
+_RATES = pytest.StashKey[Path]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The match rates against citeproc-js (tests/test_citeproc_js.py), one line per corpus, style and format."""
+    path = config.stash.get(_RATES, None)
+    if path is None:
+        return
+    lines = sorted(path.read_text(encoding="utf-8").splitlines()) if path.exists() else []
+    path.unlink(missing_ok=True)
+    if lines:
+        terminalreporter.section("citeproc-js match rates")
+        for line in lines:
+            terminalreporter.write_line(line)

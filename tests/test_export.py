@@ -189,14 +189,21 @@ def test_bibtex_and_biblatex_map_types_and_fields_both_ways(tmp_path: Path) -> N
 
 def test_html_is_a_page_with_anchors_doi_links_and_styles(workdir: Path) -> None:
     page = run("export", "-f", "html", "--style", "ieee").stdout
-    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
-    assert '<li id="belousova2025embracing">[1] T. Belousova and R. Sharma,' in page
-    assert (
-        '<a class="doi" href="https://doi.org/10.1177/23477970251383994">doi:10.1177/23477970251383994</a>' in page
-        or ('<a href="https://doi.org/10.1177/23477970251383994">' in page)
-    )
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="utf-8">')
+    assert "<h1>Bibliography</h1>" in page and "<style>" in page and "@media print" in page
+    entry = page[page.index('<div class="csl-entry" id="belousova2025embracing">') :].split("\n  </div>")[0]
+    # One numbering, the style's own label; one DOI link, where the style prints the DOI.
+    assert '<div class="csl-left-margin">[1]</div><div class="csl-right-inline">T. Belousova and R. Sharma,' in entry
+    assert "<ol" not in page and "<li" not in page
+    assert entry.count("<a ") == 1 and entry.count("10.1177/23477970251383994") == 2  # the href and the text
+    assert 'doi: <a href="https://doi.org/10.1177/23477970251383994">10.1177/23477970251383994</a>.' in entry
+    assert ".csl-left-margin { float: left; width: 4ch; }" in page  # "[1]" and a space
+    apa = run("export", "-f", "html").stdout
+    assert ".csl-entry { padding-left: 2em; text-indent: -2em; }" in apa  # APA's hanging indent
+    assert '<a href="https://doi.org/10.1177/23477970251383994">https://doi.org/10.1177/23477970251383994</a>' in apa
     fragment = run("export", "-f", "html", "--fragment").stdout
-    assert fragment.startswith('<ol class="bibliography">\n') and fragment.endswith("</ol>\n")
+    assert fragment.startswith('<div class="csl-bib-body">\n') and fragment.endswith("</div>\n")
+    assert "<html" not in fragment and fragment.count('<div class="csl-entry" id=') == 2
 
 
 def test_unknown_style_lists_close_matches(workdir: Path) -> None:

@@ -261,22 +261,24 @@ def test_a_whole_citeproc_export_is_cached_per_style(
     (cached_file,) = (Path(os.environ["CITETOOL_CACHE_DIR"]) / f"export-{format_name}-file").glob("*.txt")
     cached_file.write_text(cached_file.read_text().replace("Title 3", "From the cache"))
     assert "From the cache" in run("-l", str(path), "export", "-f", format_name, "--style", "apa").stdout
-    # Another style, a changed style file or another citeproc-py: rendered again.
+    # Another style, locale or citeproc-js: rendered again.
     assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "--style", "ieee").stdout
     if format_name == "html":
         fragment = run("-l", str(path), "export", "-f", "html", "--style", "apa", "--fragment").stdout
         assert "From the cache" not in fragment and "<!DOCTYPE" not in fragment
-    identity = citeproc_render.style_identity
-    monkeypatch.setattr(citeproc_render, "style_identity", lambda name: identity(name) + " changed")
+    assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "--locale", "en-GB").stdout
+    monkeypatch.setattr(citeproc_render, "processor_version", lambda: "another citeproc-js")
     assert "From the cache" not in run("-l", str(path), "export", "-f", format_name, "--style", "apa").stdout
 
 
-def test_the_style_identity_follows_the_style_file_and_citeproc() -> None:
-    from citetool.csl import engine as citeproc_render
+def test_the_style_digest_follows_the_style_file(tmp_path: Path) -> None:
+    from citetool.csl import styles
 
-    apa, ieee = citeproc_render.style_identity("apa"), citeproc_render.style_identity("ieee")
-    assert apa != ieee and apa == citeproc_render.style_identity("apa")
-    assert "citeproc-py " in apa
+    apa, ieee = styles.find("apa"), styles.find("ieee")
+    assert apa.digest != ieee.digest and apa.digest == styles.find("apa").digest
+    copy = tmp_path / "mine.csl"
+    copy.write_text(apa.xml.replace("<title>", "<title>My "), encoding="utf-8")
+    assert styles.find(str(copy)).digest != apa.digest
 
 
 @pytest.mark.parametrize(

@@ -243,14 +243,20 @@ def test_hostile_crossref_title_is_inert_in_the_library_and_a_real_latex_build(
 
 
 def test_no_shell_eval_or_pickle_anywhere_in_the_package() -> None:
-    forbidden = re.compile(r"\beval\(|\bexec\(|\bpickle\b|shell\s*=\s*True|os\.system\(|\bmarshal\b|yaml\.load\(")
-    offenders = [
-        f"{path.name}:{number}"
+    # `.eval(` is V8's (mini-racer), which runs JavaScript, never Python: allowed in the one module that
+    # loads citeproc-js and its glue, and there only on those files.
+    forbidden = re.compile(
+        r"(?<!\.)\beval\(|\bexec\(|\bpickle\b|shell\s*=\s*True|os\.system\(|\bmarshal\b|yaml\.load\("
+    )
+    lines = [
+        (path, number, line)
         for path in (REPO / "citetool").rglob("*.py")
         for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if forbidden.search(line)
     ]
-    assert offenders == []
+    assert [f"{path.name}:{number}" for path, number, line in lines if forbidden.search(line)] == []
+    javascript = [(path, line.strip()) for path, _number, line in lines if ".eval(" in line]
+    assert {path.relative_to(REPO).as_posix() for path, _line in javascript} == {"citetool/csl/engine.py"}
+    assert all("read_text" in line or re.fullmatch(r'context\.eval\("[^"]*"\)', line) for _path, line in javascript)
 
 
 @settings(max_examples=300, deadline=None)

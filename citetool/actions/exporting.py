@@ -106,7 +106,7 @@ def _works(lib: Library, entries: list[Entry], resolver: Resolver, release: bool
 
     With ``release``, once the last is handed out ``entries`` is emptied and
     the library releases its parse: a writer that keeps only what it made
-    of them (CSL items for citeproc-py) then renders without the library in
+    of them (CSL items for citeproc-js) then renders without the library in
     memory too.
     """
     for entry in entries:
@@ -139,31 +139,37 @@ def export(
     style: str = "apa",
     fragment: bool = False,
     verbose: bool = False,
+    locale: str | None = None,
 ) -> ExportResult:
     """Write the selected entries of ``lib`` in ``format_name``.
 
     An export of the whole library is remembered per library content, like
-    ``show``'s table (see :mod:`citetool.library.caches`); for html and text, per
-    style as well, identified by its file's content and citeproc-py's
-    version.  Rendering a big library through citeproc-py takes minutes.
+    ``show``'s table (see :mod:`citetool.library.caches`); for html and text,
+    per style, locale and citeproc-js version as well.  Beyond that, html and
+    text keep a memo of their last rendering per library, so that after an
+    edit only what it touched is rendered again (:mod:`citetool.csl.bibliography`).
     """
+    spec = formats.FORMATS[format_name]
+    identity = ""
+    if spec.styled:  # a bad --style or --locale is an error before anything is read
+        from citetool.csl import engine, styles
+
+        found = styles.find(style)
+        identity = f"{found.digest} {engine.language(found, locale)[0]} citeproc-js {engine.processor_version()}"
     digest = lib.digest
     if digest is None or keys or query or aux_path:
-        return _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose)
+        return _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale)
     from citetool.library import caches as libcache
 
     part = f"export-{format_name}-{sort or 'file'}"
-    spec = formats.FORMATS[format_name]
     part += "-verbose" if verbose else ""
     if spec.styled:
-        from citetool.csl import engine as citeproc_render
-
         part += "-fragment" if fragment and spec.fragment else ""
-        digest = libcache.digest(f"{digest} {citeproc_render.style_identity(style)}".encode())
+        digest = libcache.digest(f"{digest} {identity}".encode())
     cached = libcache.load_text(digest, part)
     if cached is not None and isinstance(cached[0], list):
         return ExportResult(text=cached[1], warnings=[str(warning) for warning in cached[0]])
-    result = _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose)
+    result = _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale)
     libcache.store_text(digest, part, result.warnings, result.text)
     return result
 
@@ -178,6 +184,7 @@ def _export(
     style: str,
     fragment: bool,
     verbose: bool,
+    locale: str | None = None,
 ) -> ExportResult:
     warnings: list[str] = []
     resolver = lib.resolver(warnings.append)
@@ -186,7 +193,11 @@ def _export(
         order = _sort_key(sort)
         entries = [work.source for work in sorted((resolver.work(entry) for entry in entries), key=order)]
     spec = formats.FORMATS[format_name]
-    context = Context(style=style, fragment=fragment, verbose=verbose, warn=warnings.append)
+    context = Context(style=style, locale=locale, fragment=fragment, verbose=verbose, warn=warnings.append)
+    if spec.styled:
+        from citetool.library.caches import Memo
+
+        context.memo = Memo(lib.path)
     if spec.source:
         entries = entries + _parents(lib, entries)
         context.strings = _macros_used(lib, entries)

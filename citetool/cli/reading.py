@@ -11,7 +11,7 @@ from citetool import config
 from citetool.cli import tables
 from citetool.cli.output import info, open_library, print_json, stdout_is_terminal, warn
 from citetool.cli.pager import page
-from citetool.cli.state import PathParam, State, complete_files, complete_keys, complete_styles
+from citetool.cli.state import PathParam, State, complete_files, complete_keys, complete_locales, complete_styles
 from citetool.errors import CheckFailed, UnknownKeys, UsageError
 from citetool.writers import FORMATS
 
@@ -86,13 +86,17 @@ def _entry_text(work: Work) -> str:
     help="Output format.",
 )
 @click.option(
-    "--style", metavar="NAME", shell_complete=complete_styles,
-    help="CSL style for html and text (default: the `style` setting, apa).",
+    "--style", metavar="NAME|FILE.csl", shell_complete=complete_styles,
+    help="CSL style for html and text: a bundled name or a .csl file (default: the `style` setting, apa).",
+)  # fmt: skip
+@click.option(
+    "--locale", metavar="LANG", shell_complete=complete_locales,
+    help="Locale for html and text, e.g. en-GB, de-DE (default: the style's own, else en-US).",
 )  # fmt: skip
 @click.option("--aux", "aux_path", type=PathParam(), help="Only what a .aux or .bcf file cites.")
 @click.option("--query", "-q", metavar="TEXT", help="Only entries matching TEXT, as in `show`.")
 @click.option("--sort", type=click.Choice(["key", "year", "author"]), help="Order (default: library order).")
-@click.option("--fragment", is_flag=True, help="html: only the <ol>, for embedding in a page.")
+@click.option("--fragment", is_flag=True, help='html: only the <div class="csl-bib-body">, for embedding in a page.')
 @click.option(
     "--output", "-o", metavar="FILE", shell_complete=complete_files,
     help="Write to FILE (atomically) instead of stdout.",
@@ -104,6 +108,7 @@ def export(
     keys: tuple[str, ...],
     format_name: str,
     style: str | None,
+    locale: str | None,
     aux_path: Path | None,
     query: str | None,
     sort: str | None,
@@ -124,6 +129,7 @@ def export(
     """
     from citetool.actions import exporting
 
+    style = config.resolve("style", style).value or "apa"
     lib = open_library(state)
     result = exporting.export(
         lib,
@@ -132,9 +138,10 @@ def export(
         query=query,
         aux_path=aux_path,
         sort=sort,
-        style=config.resolve("style", style).value or "apa",
+        style=style,
         fragment=fragment,
         verbose=verbose,
+        locale=locale,
     )
     for message in result.warnings:
         warn(message)

@@ -29,16 +29,31 @@ def complete_files(ctx: click.Context, param: click.Parameter, incomplete: str) 
 
 
 def complete_styles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Shell completion of the bundled CSL style names."""
+    """Shell completion of the bundled CSL style names, and of files for a path."""
     from click.shell_completion import CompletionItem
 
-    from citetool.csl.engine import style_names
+    from citetool.csl.styles import style_names
 
+    if "/" in incomplete or incomplete.startswith("."):
+        return [CompletionItem(incomplete, type="file")]
     try:
         names = style_names()
     except Exception:
         return []
-    return [CompletionItem(name.removesuffix(".csl")) for name in names if name.startswith(incomplete)]
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
+def complete_locales(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of the locales there are CSL locale files for."""
+    from click.shell_completion import CompletionItem
+
+    from citetool.csl.styles import locale_names
+
+    try:
+        names = locale_names()
+    except Exception:
+        return []
+    return [CompletionItem(name) for name in names if name.lower().startswith(incomplete.lower())]
 
 
 class PathParam(click.Path):

@@ -112,3 +112,24 @@ def _write(path: Path, data: bytes | list[bytes], keep: int, durable: bool = Tru
         cached = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda item: item.stat().st_mtime, reverse=True)
         for old in cached[keep:]:
             old.unlink(missing_ok=True)
+
+
+class Memo:
+    """A rendering's memo (see :mod:`citetool.csl.bibliography`) for one library file, kept by slot.
+
+    Unlike the caches above it is keyed on the library's path, not its
+    bytes: it is meant to outlive an edit, and its user checks each entry
+    against it.
+    """
+
+    def __init__(self, library: Path) -> None:
+        self.library = str(library.resolve())
+
+    def _key(self, slot: str) -> str:
+        return digest(f"{self.library}\0{slot}".encode())
+
+    def load(self, slot: str) -> Any:
+        return load(self._key(slot), "memo")
+
+    def store(self, slot: str, payload: Any) -> None:
+        store(self._key(slot), "memo", payload)

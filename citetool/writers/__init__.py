@@ -13,9 +13,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from citetool.bib.entry import Value
 from citetool.bib.work import Work
+
+if TYPE_CHECKING:
+    from citetool.csl.bibliography import Memo
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,9 @@ class Context:
 
     strings: dict[str, Value] = field(default_factory=dict)  # macros, resolved or to write out
     preambles: list[str] = field(default_factory=list)  # @preamble blocks as written
-    style: str = "apa"
+    style: str = "apa"  # a bundled style's name or a .csl file
+    locale: str | None = None  # None: the style's own, else en-US
+    memo: Memo | None = None  # where a styled format remembers its last rendering
     fragment: bool = False
     verbose: bool = False
     warn: Callable[[str], None] = lambda message: None

@@ -1,14 +1,20 @@
-"""``--format text``: the same bibliography as ``html``, as plain text, one entry per line."""
+"""``--format text``: the same bibliography as ``html``, as citeproc-js's plain text, one entry per line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from citetool.bib.work import Work
-from citetool.csl.engine import render
+from citetool.csl import bibliography, styles
 from citetool.csl.items import item
 from citetool.writers import Context
 
+_SPACE = re.compile(r"[ \t\r\n]+")  # not str.split(): a no-break space in an entry stays one
+
 
 def write(works: Iterable[Work], context: Context) -> str:
-    return "".join(text + "\n" for _key, text in render([item(work) for work in works], context.style, html=False))
+    items = [item(work) for work in works]
+    rendered = bibliography.render(items, styles.find(context.style), context.locale, html=False, memo=context.memo)
+    # A style's display="block" parts come out on lines of their own: one entry is one line here.
+    return "".join(_SPACE.sub(" ", text).strip(" ") + "\n" for _key, text in rendered.entries)
