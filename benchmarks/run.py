@@ -300,7 +300,7 @@ def re_export_after_add(args: argparse.Namespace, work: Path, env: dict[str, str
     with ReplayServer() as server:
         add_env = {**env, "CITETOOL_CROSSREF_URL": server.url}
         base = [*citetool, "-l", str(library)]
-        for style in ("apa", "ieee", "chicago-author-date"):
+        for style in ("apa", "ieee", "chicago-author-date", "modern-language-association", "nlm-citation-sequence"):
             export = [*base, "export", "-f", "html", "--style", style]
             # New bytes each run (a comment), or the export after the add would be a whole-export cache hit.
             before = ["sh", "-c", f"cp '{pristine}' '{library}' && printf '%% bench %s\\n' \"$(date +%s%N)\" >> "

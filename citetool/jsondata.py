@@ -11,10 +11,12 @@ its own one-line error.  It is shared by every layer, like ``errors``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, NoReturn
 
 #: Deeper than any record citetool reads (Crossref's deepest is about 6).
 MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a regular expression: a character loop took 0.15 s on a 2 MB cache
 
 
 def _no_constant(name: str) -> NoReturn:
@@ -29,7 +31,7 @@ def _check(value: Any) -> None:
         if depth > MAX_DEPTH:
             raise ValueError(f"is nested more than {MAX_DEPTH} levels deep")
         if isinstance(item, str):
-            if any("\ud800" <= char <= "\udfff" for char in item):
+            if _SURROGATE.search(item):
                 raise ValueError("holds a lone surrogate, which is not text")
         elif isinstance(item, dict):
             stack.extend((key, depth + 1) for key in item)

@@ -252,3 +252,16 @@ def test_each_style_renders_the_golden_entries_as_recorded(workdir: Path, style_
     suffix = "txt" if format_name == "text" else "html"
     assert result.stdout == (GOLDEN / f"{style_name}.{suffix}").read_text(encoding="utf-8")
     assert not re.search(r"\\[a-zA-Z]+", result.stdout)  # no LaTeX command leaks into a bibliography
+
+
+@pytest.mark.corpora
+def test_many_changes_are_sorted_again_and_few_are_put_in_place() -> None:
+    """Both ways of ordering after a change (see bibliography.FEW) give the whole rendering's order."""
+    style = styles.find("modern-language-association")
+    items = _items("contextlab-cdl.bib", 150)
+    for count in (3, bibliography.FEW + 5):
+        memo = _Memo()
+        bibliography.render(items, style, None, False, memo)
+        changed = [dict(entry, title=f"{count} {entry.get('title', '')}") for entry in items[:count]] + items[count:]
+        again = bibliography.render(changed, style, None, False, memo)
+        assert again.entries == engine.render(changed, style).entries, count

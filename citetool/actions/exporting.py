@@ -169,9 +169,21 @@ def export(
     cached = libcache.load_text(digest, part)
     if cached is not None and isinstance(cached[0], list):
         return ExportResult(text=cached[1], warnings=[str(warning) for warning in cached[0]])
+    _ahead(format_name, style, locale)
     result = _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale)
     libcache.store_text(digest, part, result.warnings, result.text)
     return result
+
+
+def _ahead(format_name: str, style: str, locale: str | None) -> None:
+    """For html and text, start building citeproc-js's engine while the entries are read and converted.
+
+    Only once no whole-export cache answers: a cache hit must not wait for an engine it does not use.
+    """
+    if formats.FORMATS[format_name].styled:
+        from citetool.csl import bibliography, styles
+
+        bibliography.ahead(styles.find(style), locale, html=format_name == "html")
 
 
 def _export(

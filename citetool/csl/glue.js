@@ -99,6 +99,14 @@ var citetool = (function () {
             pairs.sort(function (a, b) { return compare(a, b); });
             return JSON.stringify(pairs.map(function (pair) { return pair.id; }));
         },
+        // Compares two [id, sort keys, registration number] triples as `order` would.
+        compare: function (aJson, bJson) {
+            var pair = [JSON.parse(aJson), JSON.parse(bJson)].map(function (triple) {
+                var keys = triple[1].map(function (key) { return key === null ? undefined : key; });
+                return {id: triple[0], sortkeys: keys, seq: triple[2]};
+            });
+            return engine.registry.sorter.compareKeys(pair[0], pair[1]);
+        },
         stop: function () {
             engine = null;
             items = {};
