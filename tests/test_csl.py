@@ -71,12 +71,12 @@ def _edit(items: list[dict[str, Any]], rng: random.Random, round_: int) -> list[
 @pytest.mark.parametrize("corpus", ["biber-etc-tugboat.bib", "contextlab-cdl.bib"])
 def test_rendering_again_from_the_memo_equals_a_whole_rendering(corpus: str, style_name: str) -> None:
     style = styles.find(style_name)
-    items = _items(corpus, 200)
+    items = _items(corpus, 150)
     memo = _memo = _Memo()
     first = bibliography.render(items, style, None, True, memo)
     assert first.entries == engine.render(items, style, None, True).entries
     rng = random.Random(f"{corpus} {style_name}")
-    for round_ in range(4):
+    for round_ in range(3):
         items = _edit(items, rng, round_)
         again = bibliography.render(items, style, None, True, _memo)
         assert again.entries == engine.render(items, style, None, True).entries, (style_name, round_)
