@@ -68,7 +68,7 @@ def _edit(items: list[dict[str, Any]], rng: random.Random, round_: int) -> list[
 
 @pytest.mark.corpora
 @pytest.mark.parametrize("style_name", FIVE)
-@pytest.mark.parametrize("corpus", ["biber-etc-tugboat.bib", "contextlab-cdl.bib"])
+@pytest.mark.parametrize("corpus", ["contextlab-cdl.bib"])  # TUGboat's many "Anonymous 1981": below
 def test_rendering_again_from_the_memo_equals_a_whole_rendering(corpus: str, style_name: str) -> None:
     style = styles.find(style_name)
     items = _items(corpus, 150)
@@ -256,9 +256,12 @@ def test_each_style_renders_the_golden_entries_as_recorded(workdir: Path, style_
 
 @pytest.mark.corpora
 def test_many_changes_are_sorted_again_and_few_are_put_in_place() -> None:
-    """Both ways of ordering after a change (see bibliography.FEW) give the whole rendering's order."""
-    style = styles.find("modern-language-association")
-    items = _items("contextlab-cdl.bib", 150)
+    """Both ways of ordering after a change (see bibliography.FEW) give the whole rendering's order.
+
+    On TUGboat, whose "Anonymous 1981" groups put the year-suffixes to work.
+    """
+    style = styles.find("apa")
+    items = _items("biber-etc-tugboat.bib", 150)
     for count in (3, bibliography.FEW + 5):
         memo = _Memo()
         bibliography.render(items, style, None, False, memo)
