@@ -158,6 +158,7 @@ def export(
         identity = f"{found.digest} {engine.language(found, locale)[0]} citeproc-js {engine.processor_version()}"
     digest = lib.digest
     if digest is None or keys or query or aux_path:
+        _ahead(format_name, style, locale)
         return _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale)
     from citetool.library import caches as libcache
 
@@ -178,7 +179,7 @@ def export(
 def _ahead(format_name: str, style: str, locale: str | None) -> None:
     """For html and text, start building citeproc-js's engine while the entries are read and converted.
 
-    Only once no whole-export cache answers: a cache hit must not wait for an engine it does not use.
+    Only where no whole-export cache answers: a cache hit must not wait for an engine it does not use.
     """
     if formats.FORMATS[format_name].styled:
         from citetool.csl import bibliography, styles

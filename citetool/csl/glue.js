@@ -106,10 +106,6 @@ var citetool = (function () {
                 return {id: triple[0], sortkeys: keys, seq: triple[2]};
             });
             return engine.registry.sorter.compareKeys(pair[0], pair[1]);
-        },
-        stop: function () {
-            engine = null;
-            items = {};
         }
     };
 }());

@@ -39,7 +39,6 @@ class Style:
     name: str
     xml: str
     default_locale: str | None
-    has_bibliography: bool
 
     @property
     def digest(self) -> str:
@@ -50,7 +49,6 @@ class Style:
 class _Head:
     parent: str | None  # the independent parent's name, for a dependent style
     default_locale: str | None
-    has_bibliography: bool
 
 
 def _package_folder(name: str) -> Path:
@@ -106,7 +104,7 @@ def _read(path: Path, label: str) -> str:
 
 
 def _head(xml: str, label: str) -> _Head:
-    """What the style says of itself: its parent, its locale, whether it has a bibliography."""
+    """What the style says of itself: its parent and its locale; refused if it has no bibliography."""
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
@@ -117,10 +115,9 @@ def _head(xml: str, label: str) -> _Head:
     for link in root.iterfind(f"{_CSL}info/{_CSL}link"):
         if link.get("rel") == "independent-parent":
             parent = (link.get("href") or "").rstrip("/").rsplit("/", 1)[-1] or None
-    has_bibliography = root.find(f"{_CSL}bibliography") is not None
-    if parent is None and not has_bibliography:
+    if parent is None and root.find(f"{_CSL}bibliography") is None:
         raise UsageError(f"style {label} has no bibliography to render")
-    return _Head(parent, root.get("default-locale"), has_bibliography)
+    return _Head(parent, root.get("default-locale"))
 
 
 def _unknown(name: str) -> UsageError:
@@ -157,13 +154,13 @@ def find(name: str) -> Style:
     xml = _read(path, label)
     head = _head(xml, label)
     if head.parent is None:
-        return Style(path.stem, xml, head.default_locale, head.has_bibliography)
+        return Style(path.stem, xml, head.default_locale)
     parent_path = _bundled_path(head.parent)
     if parent_path is None or parent_path.parent.name == "dependent":
         raise UsageError(f"style {label} depends on '{head.parent}', which is not a bundled independent style")
     parent_xml = _read(parent_path, f"'{head.parent}'")
     parent_head = _head(parent_xml, f"'{head.parent}'")
-    return Style(path.stem, parent_xml, head.default_locale or parent_head.default_locale, True)
+    return Style(path.stem, parent_xml, head.default_locale or parent_head.default_locale)
 
 
 def _locales_folder() -> Path:
