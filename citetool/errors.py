@@ -20,7 +20,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad arguments (click's own usage errors use 2 too)
     LIBRARY_INVALID = 3  # the library does not parse cleanly; nothing written
     NETWORK = 4  # Crossref unreachable, timed out, or answered garbage
-    NOT_FOUND = 5  # a DOI is registered nowhere we asked
+    NOT_FOUND = 5  # an identifier (DOI, arXiv ID, ISBN, PMID) is known nowhere we asked
     CONFIG = 6  # the config file is not valid TOML or has bad values
     WRITE_FAILED = 7  # the library could not be written (disk full, permissions)
     IMPORT_FAILED = 8  # an input file of `import` is not valid; nothing was imported
@@ -95,14 +95,22 @@ class LookupFailed(CitetoolError):
     exit_code = ExitCode.NETWORK
 
 
-class DOINotFound(CitetoolError):
-    """Neither Crossref nor doi.org knows the DOI."""
+class NotFound(CitetoolError):
+    """No service asked knows the identifier (a DOI, an arXiv ID, an ISBN, a PMID...)."""
 
     exit_code = ExitCode.NOT_FOUND
 
+    def __init__(self, label: str, where: str) -> None:
+        self.label = label
+        super().__init__(f"{label}: not found {where}")
+
+
+class DOINotFound(NotFound):
+    """Neither Crossref nor doi.org knows the DOI."""
+
     def __init__(self, doi: str, where: str = "on Crossref or doi.org") -> None:
         self.doi = doi
-        super().__init__(f"{doi}: not found {where}")
+        super().__init__(doi, where)
 
 
 class PartialFailure(CitetoolError):

@@ -85,8 +85,9 @@ def test_stdin_dash_reads_one_doi_per_line(workdir: Path, server: ReplayServer) 
 def test_not_a_doi_exits_2_and_fetches_nothing(workdir: Path, server: ReplayServer) -> None:
     result = run("add", "10.1038/srep16696", "not-a-doi")
     assert result.exit_code == 2
-    assert (
-        result.stderr == "citetool: error: not a DOI: 'not-a-doi' (expected something like 10.1177/23477970251383994)\n"
+    assert result.stderr == (
+        "citetool: error: not an identifier: 'not-a-doi' "
+        "(expected a DOI, an arXiv ID, an ISBN, pmid:N, PMCN or a PDF file)\n"
     )
     assert server.requests == []
     assert (workdir / "library.bib").read_bytes() == SEED_BYTES

@@ -20,15 +20,17 @@ TOP_LEVEL = {"__init__", "__main__", "config", "errors", "jsondata"}  # shared b
 #: Layer -> the layers it may import (besides errors and config, which everyone may).
 LAYERS: dict[str, set[str]] = {
     "identifiers": set(),
+    "net": set(),
     "bib": {"identifiers"},
     "library": {"bib", "identifiers"},
-    "crossref": {"bib", "identifiers", "library"},  # the record cache writes through library.storage
+    "crossref": {"bib", "identifiers", "library", "net"},  # the record cache writes through library.storage
+    "sources": {"bib", "identifiers", "library", "crossref", "net"},  # records become entries as Crossref's do
     "csl": {"bib", "identifiers"},
     "tex": {"bib"},
     "writers": {"bib", "csl", "identifiers"},
     "readers": {"bib", "crossref", "identifiers"},
-    "actions": {"bib", "library", "crossref", "csl", "tex", "writers", "readers", "identifiers"},
-    "cli": {"actions", "bib", "library", "crossref", "csl", "tex", "writers", "readers", "identifiers"},
+    "actions": {"bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers"},
+    "cli": {"actions", "bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers"},
 }
 
 

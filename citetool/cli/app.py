@@ -51,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "rename": "citetool.cli.writing:rename",
     "show": "citetool.cli.reading:show",
     "update": "citetool.cli.writing:update",
+    "upgrade": "citetool.cli.writing:upgrade",
 }
 
 

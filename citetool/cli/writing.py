@@ -22,18 +22,30 @@ TIMEOUT = click.option(
 )  # fmt: skip
 
 
-def _read_dois(arguments: tuple[str, ...]) -> list[str]:
-    from citetool.identifiers import doi as doi_module
+def _read_identifiers(arguments: tuple[str, ...]) -> list[Any]:
+    """Every argument (and, for ``-``, every line of stdin) recognised, PDFs read: all before anything is fetched."""
+    from citetool.identifiers import detect
 
     raw: list[str] = []
     for argument in arguments:
         if argument == "-":
-            raw.extend(line for line in sys.stdin.read().splitlines() if line.strip())
+            raw.extend(line.strip() for line in sys.stdin.read().splitlines() if line.strip())
         else:
             raw.append(argument)
     if not raw:
-        raise UsageError("no DOI given; pass DOIs as arguments or - to read them from stdin")
-    return [doi_module.normalize(item) for item in raw]
+        raise UsageError("no identifier given; pass DOIs, arXiv IDs, ISBNs, PMIDs or PDFs, or - to read stdin")
+    found: list[Any] = []
+    for item in raw:
+        recognised = detect.classify(item)
+        if isinstance(recognised, Path):
+            from citetool.sources import pdf
+
+            identifier = pdf.identifier_of(recognised)
+            info(f"{recognised}: names {identifier.label}")
+            found.append(identifier)
+        else:
+            found.append(recognised)
+    return found
 
 
 def make_client(mailto: str | None, offline: bool = False, refresh: bool = False, timeout: float = 10.0) -> Any:
@@ -52,8 +64,36 @@ def make_client(mailto: str | None, offline: bool = False, refresh: bool = False
     )
 
 
+def make_sources(
+    mailto: str | None, offline: bool = False, refresh: bool = False, timeout: float = 10.0, retries: int = 4
+) -> Any:
+    """Every service's client, with the same timeout, deadline, retries and cache policy."""
+    from citetool.actions.adding import Sources
+    from citetool.sources.arxiv import ArxivClient
+    from citetool.sources.books import BookClient
+    from citetool.sources.cache import RecordCache
+    from citetool.sources.pubmed import PubmedClient
+
+    def url(name: str) -> str:
+        return config.resolve(name).value or config.SETTINGS[name].default or ""
+
+    cache = RecordCache(config.cache_dir())
+    common: dict[str, Any] = {"timeout": timeout, "total_seconds": config.deadline(), "offline": offline,
+                              "refresh": refresh, "max_attempts": retries + 1}  # fmt: skip
+    crossref = make_client(mailto, offline=offline, refresh=refresh, timeout=timeout)
+    crossref.max_attempts = retries + 1
+    return Sources(
+        crossref,
+        ArxivClient(base_url=url("arxiv_url"), cache=cache, **common),
+        BookClient(openlibrary_url=url("openlibrary_url"), googlebooks_url=url("googlebooks_url"), cache=cache,
+                   **common),
+        PubmedClient(ncbi_url=url("ncbi_url"), pmc_url=url("pmc_url"), cache=cache, mailto=mailto,
+                     api_key=config.resolve("ncbi_api_key").value, **common),
+    )  # fmt: skip
+
+
 @contextlib.contextmanager
-def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
+def _progress(total: int, what: str = "DOIs") -> Iterator[Callable[[str], None] | None]:
     """A rich progress bar on stderr when stderr is a terminal and there is more than one DOI."""
     if total < 2 or not sys.stderr.isatty():
         yield None
@@ -61,14 +101,15 @@ def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
     from rich.progress import Progress
 
     with Progress(console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("looking up DOIs", total=total)  # add and update alike
+        task = bar.add_task(f"looking up {what}", total=total)
         yield lambda _doi: bar.advance(task)
 
 
 @click.command()
-@click.argument("dois", nargs=-1, metavar="DOI...")
-@click.option("--key", metavar="KEY", help="Use KEY as the citation key (one DOI only).")
+@click.argument("identifiers", nargs=-1, metavar="ID...")
+@click.option("--key", metavar="KEY", help="Use KEY as the citation key (one identifier only).")
 @click.option("--dry-run", is_flag=True, help="Print the BibTeX that would be added; write nothing.")
+@click.option("--published", is_flag=True, help="For an arXiv ID whose record names a published DOI: add that.")
 @click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool (faster, more concurrent).")
 @click.option("--offline", is_flag=True, help="Use only cached records; never touch the network.")
 @click.option("--refresh", is_flag=True, help="Ignore cached records and fetch again.")
@@ -79,42 +120,56 @@ def _progress(total: int) -> Iterator[Callable[[str], None] | None]:
 @click.pass_obj
 def add(
     state: State,
-    dois: tuple[str, ...],
+    identifiers: tuple[str, ...],
     key: str | None,
     dry_run: bool,
+    published: bool,
     mailto: str | None,
     offline: bool,
     refresh: bool,
     timeout: float,
     retries: int,
 ) -> None:
-    """Look DOIs up on Crossref and append their entries to the library.
+    """Look identifiers up and append their entries to the library.
 
-    DOIs may be bare, doi:-prefixed, doi.org links or percent-encoded; `-`
-    reads them from stdin, one per line.  Prints the key of each entry
-    (new or already present) on stdout.
+    Takes DOIs (Crossref, then doi.org), arXiv IDs (arXiv's API), ISBNs
+    (Open Library, then Google Books), PMIDs and PMCIDs (PubMed) and PDF
+    files (the DOI or arXiv ID they print), in any mix; `-` reads them from
+    stdin, one per line.  Prints the key of each entry (new or already
+    present) on stdout.
 
     \b
     Examples:
       citetool add 10.1177/23477970251383994
-      citetool add https://doi.org/10.1038/srep16696 --key tosatto2015
-      cat dois.txt | citetool add -
+      citetool add arXiv:1312.2021 --published
+      citetool add 978-0-00-811749-8 pmid:23121403 PMC5442267
+      citetool add paper.pdf
+      cat ids.txt | citetool add -
     """
     from citetool.actions import adding
 
-    normalized = _read_dois(dois)
+    found = _read_identifiers(identifiers)
     mail = config.resolve("mailto", mailto).value
-    client = make_client(mail, offline=offline, refresh=refresh, timeout=timeout)
-    client.max_attempts = retries + 1
+    sources = make_sources(mail, offline=offline, refresh=refresh, timeout=timeout, retries=retries)
     path = state.library_path
-    with _progress(len(normalized)) as advance:
-        report = adding.add_dois(path, normalized, client, key=key, dry_run=dry_run, progress=advance)
-    if client.network_used and not mail:
+    what = "DOIs" if all(identifier.kind == "doi" for identifier in found) else "identifiers"
+    with _progress(len(found), what) as advance:
+        report = adding.add_identifiers(
+            path, found, sources, key=key, dry_run=dry_run, progress=advance, published=published
+        )
+    if sources.crossref.network_used and not mail:
         from citetool.library import caches
 
         if caches.first_time("polite-pool-tip"):  # said once, not on every add
             info("tip: --mailto EMAIL (or CITETOOL_MAILTO) gets Crossref's faster pool")
+    _report(report, path, dry_run)
+
+
+def _report(report: Any, path: Path, dry_run: bool) -> None:
+    """Keys on stdout; what happened to each identifier on stderr; the failures as the exit status."""
     for outcome in report.outcomes:
+        for note in outcome.notes:
+            info(note)
         if outcome.status == "added" and outcome.entry is not None:
             if outcome.gaps:
                 warn(f"{outcome.key}: the record has no {'; no '.join(outcome.gaps)}; `citetool check` will "
@@ -125,11 +180,11 @@ def add(
                 click.echo(entry_source(outcome.entry) + "\n")
             else:
                 click.echo(outcome.key)
-                info(f"added {outcome.key} ({outcome.doi}) to {path}")
+                info(f"added {outcome.key} ({outcome.label}) to {path}")
         elif outcome.status == "existing":
             if not dry_run:
                 click.echo(outcome.key)
-            info(f"{outcome.doi} is already in {path} as {outcome.key}; not added again")
+            info(f"{outcome.label} is already in {path} as {outcome.key}; not added again")
         elif outcome.error is not None and len(report.outcomes) > 1:
             error(outcome.error)
     if len(report.failures) == 1 and len(report.outcomes) == 1:
@@ -182,13 +237,17 @@ def find(
         from citetool.identifiers import doi as doi_module
 
         chosen = doi_module.normalize(add_choice)
-    report = adding.add_dois(state.library_path, [chosen], client)
+    from citetool.identifiers.detect import Identifier
+
+    sources = make_sources(config.resolve("mailto", mailto).value, timeout=timeout)
+    sources.crossref = client
+    report = adding.add_identifiers(state.library_path, [Identifier("doi", chosen)], sources)
     for outcome in report.outcomes:
         if outcome.error is not None:
             raise outcome.error
         click.echo(outcome.key)
         verb = "added" if outcome.status == "added" else "already in the library as"
-        info(f"{outcome.doi}: {verb} {outcome.key}")
+        info(f"{outcome.label}: {verb} {outcome.key}")
 
 
 @click.command()
@@ -348,3 +407,71 @@ def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool)
         return
     renaming.apply(plan)
     info(f"renamed {old} to {new} in {state.library_path} and {files}")
+
+
+@click.command(short_help="Replace preprints by their published versions.")
+@click.argument("keys", nargs=-1, shell_complete=complete_keys)
+@click.option("--yes", "-y", is_flag=True, help="Apply the upgrades (without it, only show them).")
+@click.option("--accept-weak", is_flag=True, help="With --yes, also apply matches found only by a weak search score.")
+@click.option("--dry-run", is_flag=True, help="Show what would change and write nothing, even with --yes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (for scripts).")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool.")
+@TIMEOUT
+@click.pass_obj
+def upgrade(
+    state: State, keys: tuple[str, ...], yes: bool, accept_weak: bool, dry_run: bool, as_json: bool,
+    mailto: str | None, timeout: float,
+) -> None:  # fmt: skip
+    """Find the published versions of preprints (arXiv, bioRxiv, medRxiv, Crossref posted-content).
+
+    Evidence, most certain first: the DOI the arXiv record names, Crossref's
+    is-preprint-of / has-preprint relations, then a Crossref search scored
+    on title and authors (the score is shown).  Prints each diff; --yes
+    applies them, keeping each key and its eprint fields.  A weak search
+    match (score below 0.9) needs --accept-weak as well.
+
+    \b
+    Examples:
+      citetool upgrade
+      citetool upgrade cooper2013living --yes
+      citetool upgrade --dry-run --json
+    """
+    from citetool.actions import upgrading
+    from citetool.library import file as library
+
+    path = state.library_path
+    lib = library.load(path)
+    sources = make_sources(config.resolve("mailto", mailto).value, timeout=timeout)
+    with _progress(len(keys) if keys else len(lib.entries), "preprints") as advance:
+        plan = upgrading.plan(lib, list(keys), sources.crossref, sources.arxiv, progress=advance)
+    for key in plan.published:
+        info(f"{key}: not a preprint (it has a venue or a publisher's DOI); left alone")
+    for key in plan.not_found:
+        info(f"{key}: no published version found")
+    for failure in plan.failures:
+        error(failure)
+    if as_json:
+        print_json([item.as_json() for item in plan.upgrades])
+    for item in plan.upgrades:
+        strength = "weak match; --accept-weak applies it" if item.weak else item.evidence
+        info(f"{item.entry.key}: {item.detail} ({strength})")
+        if as_json:
+            continue
+        diff = item.diff()
+        if stdout_is_terminal():
+            from rich.syntax import Syntax
+
+            console().print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
+        else:
+            click.echo(diff, nl=False)
+    chosen = [item for item in plan.upgrades if accept_weak or not item.weak]
+    if yes and not dry_run and chosen:
+        for key in upgrading.apply(path, chosen):
+            info(f"upgraded {key}")
+    elif plan.upgrades:
+        info("nothing written; pass --yes to apply" if not dry_run else "nothing written (--dry-run)")
+    summary = (f"{len(plan.upgrades)} with a published version ({sum(item.weak for item in plan.upgrades)} weak), "
+               f"{len(plan.not_found)} without, {len(plan.failures)} failed")  # fmt: skip
+    if plan.failures:
+        raise PartialFailure(plan.failures, len(plan.failures) + len(plan.upgrades) + len(plan.not_found), summary)
+    info(summary)

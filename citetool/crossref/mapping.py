@@ -10,7 +10,7 @@ year rather than a guessed one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from citetool.bib import keys
@@ -254,10 +254,19 @@ SIMPLE_FIELDS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-def to_entry(record: dict[str, Any], doi: str, taken: set[str] | frozenset[str] = frozenset()) -> Entry:
+def to_entry(
+    record: dict[str, Any],
+    doi: str,
+    taken: set[str] | frozenset[str] = frozenset(),
+    extra: Mapping[str, str] | None = None,
+) -> Entry:
     """The BibTeX entry for a Crossref work (or CSL-JSON record) with DOI ``doi``.
 
-    ``taken`` are keys already in use; the new key avoids them.
+    ``taken`` are keys already in use; the new key avoids them.  ``extra``
+    holds LaTeX values that other sources give and a CSL record cannot
+    (``eprint``, ``pmid`` ...) or give better than the record's markup would
+    (an arXiv title's ``$...$``); they replace what the record gives and
+    follow the listed fields.
     """
     entry_type = ENTRY_TYPES.get(_first(record.get("type")), "misc")
     values: dict[str, str] = {}
@@ -287,6 +296,7 @@ def to_entry(record: dict[str, Any], doi: str, taken: set[str] | frozenset[str] 
         values["institution"] = values.pop("publisher", "")
     values["doi"] = doi
     values["url"] = _url(record, doi) if doi else _first(record.get("URL"))
+    values.update(extra or {})
 
     fields: dict[str, Value] = {}
     month = _month(record)

@@ -1,1 +1,1 @@
-"""Identifiers a researcher pastes (DOIs today): recognised, validated and normalised."""
+"""Identifiers a researcher pastes (DOIs, arXiv IDs, ISBNs, PMIDs, PMCIDs, PDFs): recognised, validated, normalised."""

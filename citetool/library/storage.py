@@ -182,7 +182,7 @@ def _current(path: Path) -> bytes | None:
 
 
 #: The folders citetool keeps in its cache root: a root holding only these is citetool's own.
-CACHE_PARTS_PREFIXES = ("works", "index", "tables", "export-", "show-json", "said")
+CACHE_PARTS_PREFIXES = ("works", "ids", "index", "tables", "export-", "show-json", "said")
 
 
 def private_folder(folder: Path) -> None:

@@ -26,7 +26,22 @@ TYPES: dict[str, tuple[str, str | None]] = {
 }
 
 #: BibTeX field names -> biblatex field names.
-FIELDS: dict[str, str] = {"journal": "journaltitle", "address": "location", "school": "institution"}
+FIELDS: dict[str, str] = {
+    "journal": "journaltitle", "address": "location", "school": "institution", "archiveprefix": "eprinttype",
+    "primaryclass": "eprintclass",
+}  # fmt: skip
+
+#: ``archivePrefix`` values -> biblatex's ``eprinttype`` (its documented lower-case names).
+EPRINT_TYPES: dict[str, str] = {"arxiv": "arxiv", "hal": "hal", "jstor": "jstor", "pubmed": "pubmed"}
+
+
+def _is_preprint(entry: Entry, context: Context) -> bool:
+    """An arXiv ``@misc`` (eprint, archivePrefix arXiv, no venue): biblatex's ``@online``."""
+    prefix = entry.fields.get("archiveprefix") or entry.fields.get("eprinttype")
+    return (
+        entry.entry_type == "misc" and "eprint" in entry.fields and prefix is not None
+        and prefix.resolve(context.strings).strip().lower() == "arxiv" and "howpublished" not in entry.fields
+    )  # fmt: skip
 
 #: ``language`` values (ISO 639 codes as Crossref sends them, or English names) -> babel/polyglossia
 #: names for ``langid``, which biblatex uses for hyphenation and never prints.
@@ -57,6 +72,8 @@ LANGIDS: dict[str, str] = {
 def convert(entry: Entry, context: Context) -> Entry:
     """``entry`` in biblatex's types and fields."""
     entry_type, type_field = TYPES.get(entry.entry_type, (entry.entry_type, None))
+    if _is_preprint(entry, context):
+        entry_type = "online"
     fields: dict[str, Value] = {}
     year = entry.fields.get("year")
     year_text = year.resolve(context.strings).strip() if year is not None else ""
@@ -74,6 +91,10 @@ def convert(entry: Entry, context: Context) -> Entry:
             if langid is not None:  # biblatex prints `language`; `langid` only sets hyphenation
                 fields["langid"] = Value((Literal(langid),))
                 continue
+        if name == "archiveprefix" and "eprinttype" not in entry.fields:
+            known = EPRINT_TYPES.get(value.resolve(context.strings).strip().lower())
+            fields["eprinttype"] = Value((Literal(known),)) if known else value
+            continue
         fields.setdefault(FIELDS.get(name, name), value)
     if type_field is not None and "type" not in fields:
         fields["type"] = Value((Literal(type_field),))

@@ -1,0 +1,52 @@
+"""XML replies (arXiv's Atom, PubMed's efetch) read with defusedxml: the one module that parses XML.
+
+A reply is text from a server, so it is parsed as hostile: entity
+declarations (billion laughs, external entities) are refused, never
+expanded, and a body that is not well-formed XML is a one-line error.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from citetool.errors import LookupFailed
+
+
+def parse(body: bytes, label: str, what: str) -> Element:
+    """The root element of ``body``; :class:`LookupFailed` naming ``label`` if it is not safe, well-formed XML."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    if body.lstrip()[:1] != b"<" or body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise LookupFailed(f"{label}: the server answered with something that is not {what}")
+    try:
+        root: Any = fromstring(body)
+    except DefusedXmlException as exc:
+        raise LookupFailed(f"{label}: the server's XML declares entities; refused ({type(exc).__name__})") from exc
+    except (ParseError, ValueError) as exc:
+        raise LookupFailed(f"{label}: the server sent broken (truncated or invalid) XML ({exc})") from exc
+    except RecursionError as exc:
+        raise LookupFailed(f"{label}: the server's XML is nested too deeply to read") from exc
+    return root  # type: ignore[no-any-return]
+
+
+def text(element: Element | None) -> str:
+    """All the text inside ``element`` (markup dropped), white space collapsed; '' for None."""
+    if element is None:
+        return ""
+    return " ".join("".join(element.itertext()).split())
+
+
+def markup(element: Element | None) -> str:
+    """The inside of ``element`` as an HTML-like fragment (``<i>in vivo</i> &amp; ...``) for
+    :func:`citetool.crossref.markup.to_latex`, which reads Crossref's titles the same way."""
+    if element is None:
+        return ""
+    pieces = [html.escape(element.text or "", quote=False)]
+    for child in element:
+        tag = child.tag.rsplit("}", 1)[-1]
+        pieces.append(f"<{tag}>{markup(child)}</{tag}>")
+        pieces.append(html.escape(child.tail or "", quote=False))
+    return "".join(pieces)
