@@ -468,3 +468,36 @@ def test_arxiv_isbn_and_pubmed_entries_build_with_bibtex_and_biber(workdir: Path
         assert "Ready Player One" in text and "ASPIRE Investigators" in text
         if engine == "biber":
             assert "arXiv: 1312.2021 [hep-th]" in text, text
+
+
+# -- hostile replies ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("route", "reply", "asked", "code", "message"), [
+    ("efetch", Reply(200, b"<html><body>Down for maintenance</body></html>", "text/html"), "pmid:20412080", 4,
+     "PMID 20412080: the server answered with something that is not PubMed XML"),
+    ("efetch", Reply(200, (DATA / "ids" / "pubmed" / "efetch-22351513.xml").read_bytes(), "text/xml"), "pmid:20412080",
+     5, "PMID 20412080: not found on PubMed"),  # another PMID's record is not this one's
+    ("efetch", Reply(200, b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "file:///etc/passwd"><PubmedArticleSet/>',
+                     "text/xml"), "pmid:20412080", 5, "PMID 20412080: not found on PubMed"),
+    ("efetch", Reply(200, b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><PubmedArticleSet>&e;'
+                     b"</PubmedArticleSet>", "text/xml"), "pmid:20412080", 4, "the server's XML declares entities"),
+    ("googlebooks", Reply(200, b'{"kind": "books#volumes", "items": [{"volumeInfo": {"title": "Another Book", '
+                          b'"industryIdentifiers": [{"type": "ISBN_13", "identifier": "9780008117498"}]}}]',
+                          "application/json"), "0099560437", 4, "the server sent a broken (truncated or invalid) JSON"),
+    ("googlebooks", Reply(200, (DATA / "ids" / "isbn" / "googlebooks-9780008117498.json").read_bytes()),
+     "0099560437", 5, "ISBN 9780099560432: not found on Open Library or Google Books"),  # a hit for another ISBN
+    ("openlibrary", Reply(200, b"[]"), "0099560437", 4, "Open Library answered with something that is not a book list"),
+    ("idconv", Reply(200, b'{"status": "ok", "records": [{"pmcid": "PMC1", "pmid": "9997"}]}'), "PMC5442267", 5,
+     "PMC5442267: not found by the PMC ID converter"),  # a record for another PMCID
+])  # fmt: skip
+def test_hostile_replies_fail_that_identifier_alone_in_one_line(
+    route: str, reply: Reply, asked: str, code: int, message: str, workdir: Path, ids: IdsServer
+) -> None:
+    before = (workdir / "library.bib").read_bytes()
+    ids.queue(route, reply)
+    result = run("add", "--retries", "0", asked)
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert (workdir / "library.bib").read_bytes() == before
+    batch = run("add", "--retries", "0", asked, "1605.08386")  # the replayed replies are recorded ones again
+    assert batch.exit_code == 0 and batch.stdout.strip().endswith("stanley2016heat"), batch.stderr
