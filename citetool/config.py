@@ -46,6 +46,8 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("ncbi_api_key", "CITETOOL_NCBI_API_KEY", None, "NCBI API key (10 requests/s instead of 3)"),
         SettingSpec("cache_dir", "CITETOOL_CACHE_DIR", None, "folder for cached Crossref records and library indexes"),
         SettingSpec("deadline", "CITETOOL_DEADLINE", "60", "seconds one identifier's lookup may take in all"),
+        SettingSpec("key_format", "CITETOOL_KEY_FORMAT", None,
+                    "citation key pattern for add and import, e.g. [auth:lower][year][veryshorttitle:lower]"),
         SettingSpec("pager", "CITETOOL_PAGER", None, "pager for long output on a terminal ($PAGER, else less -FRX)"),
     )
 }

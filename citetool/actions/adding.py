@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citetool.bib import keys
+from citetool.bib import keyformat, keys
 from citetool.bib.entry import Entry
+from citetool.bib.keyformat import KeyFormat
 from citetool.bib.source import entry_source
+from citetool.bib.work import Resolver
 from citetool.crossref import mapping as crossref_entry
 from citetool.crossref.client import Client
 from citetool.crossref.records import Record
@@ -247,8 +249,12 @@ def add_identifiers(
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
     published: bool = False,
+    key_format: KeyFormat | None = None,
 ) -> AddReport:
-    """Look ``identifiers`` up and append the new entries to the library at ``path``."""
+    """Look ``identifiers`` up and append the new entries to the library at ``path``.
+
+    Keys follow ``key_format`` when one is given, else citetool's own rule.
+    """
     unique = list(dict.fromkeys(identifiers))
     if key is not None:
         keys.validate(key)
@@ -288,6 +294,10 @@ def add_identifiers(
             except CitetoolError as exc:  # a record that cannot be stored safely fails this identifier alone
                 outcomes[identifier] = Outcome(label, "failed", error=LookupFailed(f"{label}: the record's {exc}"))
                 continue
+            if key_format is not None:
+                work = Resolver({}).work(entry)
+                entry.key = keys.unique_key(keyformat.base(work.creators, work.year, work.latex.get("title"),
+                                                           key_format), taken)  # fmt: skip
             if key is not None:
                 if key in taken:
                     raise UsageError(f"--key {key}: that key is already in {lib.path} (keys are compared without case)")

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from citetool import readers
-from citetool.bib import keys
+from citetool.bib import keyformat, keys
 from citetool.bib.entry import Entry, Literal, Value
+from citetool.bib.keyformat import KeyFormat
 from citetool.bib.source import entry_source
 from citetool.bib.work import Resolver, fingerprint
 from citetool.errors import ImportFailed
@@ -63,7 +64,9 @@ def _rekeyed(source: str, key: str) -> str:
     return _KEY_IN_HEADER.sub(lambda match: match.group(1) + key, source, count=1)
 
 
-def plan(lib: library.Library, batches: list[Batch]) -> tuple[list[str], ImportReport, Intent]:
+def plan(
+    lib: library.Library, batches: list[Batch], key_format: KeyFormat | None = None
+) -> tuple[list[str], ImportReport, Intent]:
     """The BibTeX chunks to append to ``lib`` and what happened to each record."""
     report = ImportReport()
     taken = keys.Caseless(lib.keys)
@@ -88,7 +91,8 @@ def plan(lib: library.Library, batches: list[Batch]) -> tuple[list[str], ImportR
                 continue
             key = entry.key
             if not key or key in taken or not keys.is_valid(key):
-                key = keys.unique_key(keys.base_key(work.creators, work.year, work.latex.get("title")), taken)
+                base = keyformat.base(work.creators, work.year, work.latex.get("title"), key_format)
+                key = keys.unique_key(base, taken)
                 if entry.key:
                     renames[entry.key] = key
                     report.renamed.append((entry.key, key))
@@ -122,13 +126,18 @@ def plan(lib: library.Library, batches: list[Batch]) -> tuple[list[str], ImportR
 
 
 def import_files(
-    path: Path, inputs: list[Path], format_name: str | None, dry_run: bool, stdin_text: str | None = None
+    path: Path,
+    inputs: list[Path],
+    format_name: str | None,
+    dry_run: bool,
+    stdin_text: str | None = None,
+    key_format: KeyFormat | None = None,
 ) -> ImportReport:
     """Import ``inputs`` into the library at ``path``: all of them, or (on any error) nothing."""
     batches = [read_file(item, format_name, stdin_text if str(item) == "-" else None) for item in inputs]
 
     def change(lib: library.Library) -> tuple[bytes | None, ImportReport, Intent]:
-        chunks, report, intent = plan(lib, batches)
+        chunks, report, intent = plan(lib, batches, key_format)
         if dry_run or not chunks:
             return None, report, intent
         return lib.appended("\n\n".join(chunks)), report, intent

@@ -46,12 +46,17 @@ COMMANDS: dict[str, str] = {
     "config": "citetool.cli.reading:config_command",
     "export": "citetool.cli.reading:export",
     "find": "citetool.cli.writing:find",
+    "git-setup": "citetool.cli.workflow:git_setup",
     "import": "citetool.cli.writing:import_command",
+    "latexmkrc": "citetool.cli.workflow:latexmkrc",
+    "merge-driver": "citetool.cli.workflow:merge_driver",
     "remove": "citetool.cli.writing:remove",
+    "rekey": "citetool.cli.writing:rekey",
     "rename": "citetool.cli.writing:rename",
     "show": "citetool.cli.reading:show",
     "update": "citetool.cli.writing:update",
     "upgrade": "citetool.cli.writing:upgrade",
+    "watch": "citetool.cli.workflow:watch",
 }
 
 

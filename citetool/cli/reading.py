@@ -74,7 +74,7 @@ def _entry_text(work: Work) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command()
+@click.command(short_help="Write entries (all, KEYS or what a document cites).")
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option(
     "--format",
@@ -153,7 +153,7 @@ def export(
         raise UnknownKeys(result.missing, str(lib.path), lib.keys)
 
 
-@click.command()
+@click.command(short_help="Lint the library for LaTeX builds; exit 9 on errors.")
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON array.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")

@@ -146,7 +146,7 @@ def add(
       citetool add paper.pdf
       cat ids.txt | citetool add -
     """
-    from citetool.actions import adding
+    from citetool.actions import adding, rekeying
 
     found = _read_identifiers(identifiers)
     mail = config.resolve("mailto", mailto).value
@@ -155,8 +155,9 @@ def add(
     what = "DOIs" if all(identifier.kind == "doi" for identifier in found) else "identifiers"
     with _progress(len(found), what) as advance:
         report = adding.add_identifiers(
-            path, found, sources, key=key, dry_run=dry_run, progress=advance, published=published
-        )
+            path, found, sources, key=key, dry_run=dry_run, progress=advance, published=published,
+            key_format=rekeying.configured(),
+        )  # fmt: skip
     if sources.crossref.network_used and not mail:
         from citetool.library import caches
 
@@ -250,7 +251,7 @@ def find(
         info(f"{outcome.label}: {verb} {outcome.key}")
 
 
-@click.command()
+@click.command(short_help="Re-fetch entries by DOI; show the diff, --yes applies.")
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option("--yes", "-y", is_flag=True, help="Apply the changes (without it, only show them).")
 @click.option("--force", is_flag=True, help="Also replace fields edited by hand since they came from Crossref.")
@@ -333,7 +334,11 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
     stdin_text = sys.stdin.read() if any(str(item) == "-" for item in files) else None
     if stdin_text is not None and format_name is None:
         raise UsageError("reading stdin needs --format bibtex|ris|csl-json")
-    report = importing.import_files(state.library_path, list(files), format_name, dry_run, stdin_text)
+    from citetool.actions import rekeying
+
+    report = importing.import_files(
+        state.library_path, list(files), format_name, dry_run, stdin_text, rekeying.configured()
+    )
     for message in report.warnings:
         warn(message)
     for what, existing in report.skipped:
@@ -346,7 +351,7 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
     info(f"{verb} {len(report.added)} entries, skipped {len(report.skipped)} duplicates")
 
 
-@click.command()
+@click.command(short_help="Remove entries by key; nothing else changes.")
 @click.argument("keys", nargs=-1, required=True, shell_complete=complete_keys)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation on a terminal.")
 @click.pass_obj
@@ -374,7 +379,7 @@ def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
         info(f"removed {key} from {state.library_path}")
 
 
-@click.command(short_help="Rename a key in the library and in the .tex files that cite it.")
+@click.command(short_help="Rename a key in the library and the .tex files citing it.")
 @click.argument("old", shell_complete=complete_keys)
 @click.argument("new")
 @click.option("--tex", "mains", multiple=True, type=PathParam(), help="A main .tex file (its \\input files follow).")
@@ -407,6 +412,40 @@ def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool)
         return
     renaming.apply(plan)
     info(f"renamed {old} to {new} in {state.library_path} and {files}")
+
+
+@click.command(short_help="Give entries the keys the key_format pattern makes.")
+@click.argument("keys", nargs=-1, shell_complete=complete_keys)
+@click.option("--tex", "mains", multiple=True, type=PathParam(), help="A main .tex file whose citations follow.")
+@click.option("--dry-run", is_flag=True, help="Only show what the pattern would give (the default without --yes).")
+@click.option("--yes", "-y", is_flag=True, help="Rename, in the library and the .tex files.")
+@click.pass_obj
+def rekey(state: State, keys: tuple[str, ...], mains: tuple[Path, ...], dry_run: bool, yes: bool) -> None:
+    """Show the key the key_format setting gives each entry (KEYS, or all), as `OLD<tab>NEW` lines.
+
+    With --yes (and not --dry-run) each is renamed as `citetool rename`
+    renames: in the library, in crossref/xdata/related/xref fields, and in
+    the citations of the .tex files given with --tex.  Without key_format,
+    citetool's own rule is the pattern.  Keys never change unless asked.
+
+    \b
+    Examples:
+      CITETOOL_KEY_FORMAT='[auth][year]' citetool rekey --dry-run
+      citetool rekey smith2020 --tex paper.tex --yes
+    """
+    from citetool.actions import rekeying
+
+    changes = rekeying.plan(state.library_path, list(keys), rekeying.configured())
+    for old, new in changes:
+        click.echo(f"{old}\t{new}")
+    if not changes:
+        info("every key is already what the pattern gives")
+        return
+    if not yes or dry_run:
+        info(f"would rename {len(changes)} key{'s' if len(changes) != 1 else ''}; nothing written, pass --yes")
+        return
+    for old, new in rekeying.apply(state.library_path, changes, list(mains)):
+        info(f"renamed {old} to {new}")
 
 
 @click.command(short_help="Replace preprints by their published versions.")

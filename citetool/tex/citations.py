@@ -61,3 +61,26 @@ def cited_keys(path: Path) -> list[str]:
     """The keys cited, in order of first citation, without repeats (``*`` for everything)."""
     keys = _from_bcf(path) if path.suffix.lower() == ".bcf" else _from_aux(path, set())
     return list(dict.fromkeys(keys))
+
+
+_BIBDATA = re.compile(r"\\bibdata\{([^}]*)\}")
+
+
+def bibliography_files(path: Path) -> list[str]:
+    """The ``.bib`` files a document names, as it names them: ``\\bibdata{refs}`` in a ``.aux``
+    (``\\bibliography{refs}``) gives ``refs.bib``; a ``.bcf`` lists its ``\\addbibresource`` files."""
+    if path.suffix.lower() == ".bcf":
+        import xml.etree.ElementTree as ElementTree
+
+        try:
+            root = ElementTree.fromstring(_read(path).encode("utf-8"))
+        except ElementTree.ParseError as exc:
+            raise CitetoolError(f"{path}: not a valid biblatex .bcf file ({exc})") from exc
+        names = [
+            element.text.strip() for element in root.iter()
+            if element.tag.endswith("datasource") and element.text and element.get("type", "file") == "file"
+        ]  # fmt: skip
+    else:
+        names = [name.strip() for match in _BIBDATA.finditer(_read(path)) for name in match.group(1).split(",")]
+        names = [name if name.lower().endswith(".bib") else name + ".bib" for name in names if name]
+    return list(dict.fromkeys(names))
