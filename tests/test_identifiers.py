@@ -501,3 +501,15 @@ def test_hostile_replies_fail_that_identifier_alone_in_one_line(
     assert (workdir / "library.bib").read_bytes() == before
     batch = run("add", "--retries", "0", asked, "1605.08386")  # the replayed replies are recorded ones again
     assert batch.exit_code == 0 and batch.stdout.strip().endswith("stanley2016heat"), batch.stderr
+
+
+def test_csl_json_and_apa_treat_an_arxiv_entry_as_a_preprint_and_keep_the_pmid(workdir: Path, ids: IdsServer) -> None:
+    assert run("add", "1312.2021", "pmid:23121403").exit_code == 0
+    items = {item["id"]: item for item in json.loads(run("export", "-f", "csl-json").stdout)}
+    preprint = items["cooper2013living"]
+    assert (preprint["type"], preprint["publisher"], preprint["number"], preprint["version"]) == (
+        "article", "arXiv", "arXiv:1312.2021", "1")  # fmt: skip
+    assert items["brighton2012low"]["PMID"] == "23121403"
+    text = run("export", "-f", "text", "--style", "apa", "cooper2013living").stdout
+    assert text.startswith("Cooper, P., Dubovsky, S., & Mohsen, A. (2013). Living with the Wrong Sign "
+                           "(arXiv:1312.2021; Version 1). arXiv. https://doi.org/10.48550/arxiv.1312.2021")  # fmt: skip

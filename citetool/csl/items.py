@@ -45,7 +45,16 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "language": ("language", "langid"),
     "note": ("note",),
     "genre": ("type",),
+    "number-of-pages": ("pagetotal",),
+    "version": ("version",),
+    "PMID": ("pmid",),
+    "PMCID": ("pmcid",),
 }
+
+#: An eprint archive (``archivePrefix``/``eprinttype``, lower case) -> the CSL ``publisher`` of its preprints.
+ARCHIVES: dict[str, str] = {"arxiv": "arXiv"}
+#: Entry types that, holding an eprint of an archive above, are preprints (CSL's ``article``).
+PREPRINT_TYPES = frozenset({"misc", "online", "unpublished", "electronic", "www"})
 
 
 #: CSL variables that hold rich text (CSL 1.0.2's rich-text markup): the rest are plain.
@@ -89,4 +98,10 @@ def item(work: Work) -> dict[str, Any]:
             value = work.text(source)
         if value:
             result[variable] = value
+    archive = ARCHIVES.get((work.text("archiveprefix") or work.text("eprinttype") or "").strip().lower())
+    eprint = work.text("eprint")
+    if archive and eprint and work.entry_type in PREPRINT_TYPES:
+        result["type"] = "article"  # CSL 1.0.2's preprint
+        result.setdefault("publisher", archive)
+        result.setdefault("number", f"{archive}:{eprint}")
     return result
