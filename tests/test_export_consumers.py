@@ -160,7 +160,8 @@ def test_biblatex_export_builds_with_biber(tmp_path: Path) -> None:
 
 @pytest.mark.tex
 @pytest.mark.corpora
-@pytest.mark.parametrize("files", CORPUS_LIBRARIES[:2], ids=["biber-papers", "cryptobib-misc"])
+# biber-papers builds with bibtex above; with biber it took 42 s of the 5-minute budget, cryptobib-misc 13 s.
+@pytest.mark.parametrize("files", CORPUS_LIBRARIES[1:2], ids=["cryptobib-misc"])
 def test_real_libraries_export_and_build_with_biber(files: list[str], tmp_path: Path) -> None:
     need_programs("pdflatex", "biber", "pdftotext")
     assert len(_biber_build(tmp_path, _corpus_library(files, tmp_path))) > 10000

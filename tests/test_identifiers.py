@@ -513,3 +513,19 @@ def test_csl_json_and_apa_treat_an_arxiv_entry_as_a_preprint_and_keep_the_pmid(w
     text = run("export", "-f", "text", "--style", "apa", "cooper2013living").stdout
     assert text.startswith("Cooper, P., Dubovsky, S., & Mohsen, A. (2013). Living with the Wrong Sign "
                            "(arXiv:1312.2021; Version 1). arXiv. https://doi.org/10.48550/arxiv.1312.2021")  # fmt: skip
+
+
+def test_a_crossref_is_preprint_of_relation_is_evidence_enough(workdir: Path, server: ReplayServer) -> None:
+    """No recorded record carries a relation; the recorded bioRxiv record is given one in Crossref's documented
+    shape (``relation.is-preprint-of[].id-type/id``), naming a recorded journal article."""
+    item = json.loads((DATA / "crossref" / "items" / "10.1101_055319.json").read_text())
+    item["relation"] = {"is-preprint-of": [{"id-type": "doi", "id": "10.1371/journal.pone.0033693",
+                                            "asserted-by": "subject"}]}  # fmt: skip
+    server.works["10.1101/055319"] = json.dumps({"status": "ok", "message-type": "work", "message": item}).encode()
+    assert run("add", "10.1101/055319").exit_code == 0
+    result = run("upgrade", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "Crossref: 10.1101/055319 is-preprint-of 10.1371/journal.pone.0033693 (crossref-relation)" in result.stderr
+    entry = _entries(workdir)["memarzadeh2016measurement"]
+    assert entry["doi"] == "10.1371/journal.pone.0033693" and entry["@type"] == "article"
+    assert not [path for path, _headers, _when in server.requests if path.startswith("/works?")]  # no search needed

@@ -227,7 +227,7 @@ def _merge_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
 
 
 @pytest.mark.corpora
-@pytest.mark.parametrize("name", ["biber-etc-tugboat.bib", "contextlab-cdl.bib"])
+@pytest.mark.parametrize("name", ["biber-etc-tugboat.bib"])
 def test_real_git_merges_branches_of_a_real_library_entry_by_entry(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
