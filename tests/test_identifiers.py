@@ -529,3 +529,24 @@ def test_a_crossref_is_preprint_of_relation_is_evidence_enough(workdir: Path, se
     entry = _entries(workdir)["memarzadeh2016measurement"]
     assert entry["doi"] == "10.1371/journal.pone.0033693" and entry["@type"] == "article"
     assert not [path for path, _headers, _when in server.requests if path.startswith("/works?")]  # no search needed
+
+
+@pytest.mark.tex
+@pytest.mark.parametrize(("body", "setup", "expected"), [
+    ("\\noindent arXiv:1605.08386v1 [math.CO] 26 May 2016\\par Heat-bath random walks. See doi:10.1000/182.", "",
+     "stanley2016heat"),
+    ("Scientific Reports.", "\\hypersetup{pdfsubject={doi:10.1038/srep16696}}", "tosatto2015single"),
+])  # fmt: skip
+def test_pdfs_made_by_pdflatex_name_their_identifier(
+    body: str, setup: str, expected: str, workdir: Path, ids: IdsServer, server: ReplayServer
+) -> None:
+    need_programs("pdflatex")
+    (workdir / "paper.tex").write_text(
+        f"\\documentclass{{article}}\\usepackage{{hyperref}}{setup}\\begin{{document}}{body}\\end{{document}}\n"
+    )
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "paper"], cwd=workdir, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    result = run("add", "paper.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected + "\n"
