@@ -130,6 +130,7 @@ def test_watch_follows_the_library_and_ends_cleanly_on_ctrl_c(workdir: Path) -> 
         while "Hugging" not in out.read_text() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert "Hugging the {Taliban}" in out.read_text()
+        time.sleep(0.5)  # the file is renamed into place just before its line goes to stderr
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
