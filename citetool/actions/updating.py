@@ -9,13 +9,12 @@ are kept.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from citetool.bib.entry import Entry, Value
-from citetool.bib.source import entry_source
+from citetool.bib.source import entry_diff, entry_source
 from citetool.crossref.client import Client
 from citetool.crossref.mapping import to_entry
 from citetool.crossref.records import Cache, Record
@@ -51,10 +50,8 @@ class EntryUpdate:
         return replace(self.entry, fields=fields)
 
     def diff(self, force: bool) -> str:
-        before = entry_source(self.entry).splitlines(keepends=True)
-        after = entry_source(self.merged(force)).splitlines(keepends=True)
         key = self.entry.key
-        return "".join(difflib.unified_diff(before, after, f"{key} (library)", f"{key} (Crossref)"))
+        return entry_diff(self.entry, self.merged(force), f"{key} (library)", f"{key} (Crossref)")
 
 
 @dataclass

@@ -29,7 +29,7 @@ from typing import Any
 from citetool.bib.entry import Entry, Value
 from citetool.bib.latex import to_text
 from citetool.bib.names import parse_names
-from citetool.bib.source import entry_source
+from citetool.bib.source import entry_diff, entry_source
 from citetool.crossref.client import Client
 from citetool.crossref.mapping import names_of, to_entry
 from citetool.crossref.markup import to_latex
@@ -69,10 +69,8 @@ class Upgrade:
         return self.evidence == "search" and self.score < STRONG
 
     def diff(self) -> str:
-        before = entry_source(self.entry).splitlines(keepends=True)
-        after = entry_source(self.new).splitlines(keepends=True)
         key = self.entry.key
-        return "".join(difflib.unified_diff(before, after, f"{key} (preprint)", f"{key} ({self.published_doi})"))
+        return entry_diff(self.entry, self.new, f"{key} (preprint)", f"{key} ({self.published_doi})")
 
     def as_json(self) -> dict[str, Any]:
         return {

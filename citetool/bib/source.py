@@ -20,6 +20,14 @@ def entry_source(entry: Entry, indent: str = "  ") -> str:
     return "\n".join(lines)
 
 
+def entry_diff(before: Entry, after: Entry, old_label: str, new_label: str) -> str:
+    """A unified diff of two versions of an entry, as ``update`` and ``upgrade`` show them."""
+    import difflib
+
+    old, new = entry_source(before).splitlines(keepends=True), entry_source(after).splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, old_label, new_label))
+
+
 def string_source(name: str, value: Value) -> str:
     """An ``@string`` definition."""
     return f"@string{{{name} = {value.source()}}}"

@@ -111,63 +111,59 @@ def _pages(value: Any) -> str:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) and value > 0 else ""
 
 
-def _record(
-    isbn: str, title: str, subtitle: str, authors: list[str], publisher: str, place: str, date: str, pages: str,
-    url: str, language: str = "",
-) -> dict[str, Any] | None:  # fmt: skip
-    if not title:
+Table = dict[str, tuple[str, Callable[[Any], Any]]]
+
+#: Open Library ``jscmd=data`` key -> (the part of the book it gives, how it is read). The README shows it.
+OPEN_LIBRARY: Table = {
+    "title": ("title", _text), "subtitle": ("subtitle", _text), "authors": ("authors", lambda v: _texts(v, "name")),
+    "publishers": ("publisher", _first), "publish_places": ("place", _first), "publish_date": ("date", _text),
+    "number_of_pages": ("pages", _pages), "url": ("url", _text),
+}  # fmt: skip
+
+#: Google Books ``volumeInfo`` key -> (the part of the book it gives, how it is read); ``infoLink`` stands in
+#: for a missing ``canonicalVolumeLink``.
+GOOGLE_BOOKS: Table = {
+    "title": ("title", _text), "subtitle": ("subtitle", _text), "authors": ("authors", _texts),
+    "publisher": ("publisher", _text), "publishedDate": ("date", _text), "pageCount": ("pages", _pages),
+    "infoLink": ("url", _text), "canonicalVolumeLink": ("url", _text), "language": ("language", _text),
+}  # fmt: skip
+
+
+def _record(isbn: str, data: dict[str, Any], table: Table) -> dict[str, Any] | None:
+    """A service's book as a record, read by ``table``; None if it has no title."""
+    parts: dict[str, Any] = {}
+    for key, (part, read) in table.items():
+        value = read(data.get(key))
+        if value or part not in parts:  # a later key of the same part wins when it has a value
+            parts[part] = value
+    if not parts.get("title"):
         return None
     record: dict[str, Any] = {
         "type": "book",
-        "title": csl.plain(title),
-        "subtitle": csl.plain(subtitle),
-        "author": [name for name in (csl.person(author) for author in authors) if name],
-        "publisher": csl.plain(publisher),
-        "publisher-location": csl.plain(place),
+        "title": csl.plain(parts["title"]),
+        "subtitle": csl.plain(parts.get("subtitle")),
+        "author": [name for name in (csl.person(author) for author in parts.get("authors") or []) if name],
+        "publisher": csl.plain(parts.get("publisher")),
+        "publisher-location": csl.plain(parts.get("place")),
         "ISBN": [isbn],
-        "URL": url,
-        "language": language,
+        "URL": parts.get("url") or "",
+        "language": parts.get("language") or "",
     }
-    issued = csl.date_from_text(date) if date else None
+    issued = csl.date_from_text(parts["date"]) if parts.get("date") else None
     if issued is not None:
         record["issued"] = issued
-    record[csl.BIBTEX] = {"pagetotal": pages} if pages else {}
+    record[csl.BIBTEX] = {"pagetotal": parts["pages"]} if parts.get("pages") else {}
     return {name: value for name, value in record.items() if value or name == csl.BIBTEX}
-
-
-#: Open Library ``jscmd=data`` keys that the record reads, for the README's table.
-OPEN_LIBRARY_FIELDS = {
-    "title": "title", "subtitle": "subtitle", "authors[].name": "author", "publishers[].name": "publisher",
-    "publish_places[].name": "address", "publish_date": "year, month", "number_of_pages": "pagetotal",
-    "url": "url",
-}  # fmt: skip
 
 
 def open_library_record(book: dict[str, Any], isbn: str) -> dict[str, Any] | None:
     """An Open Library ``jscmd=data`` book as a record; None if it has no title."""
-    return _record(
-        isbn, _text(book.get("title")), _text(book.get("subtitle")), _texts(book.get("authors"), "name"),
-        _first(book.get("publishers")), _first(book.get("publish_places")),
-        _text(book.get("publish_date")), _pages(book.get("number_of_pages")), _text(book.get("url")),
-    )  # fmt: skip
-
-
-#: Google Books ``volumeInfo`` keys that the record reads, for the README's table.
-GOOGLE_BOOKS_FIELDS = {
-    "title": "title", "subtitle": "subtitle", "authors[]": "author", "publisher": "publisher",
-    "publishedDate": "year, month", "pageCount": "pagetotal (when not 0)", "canonicalVolumeLink": "url",
-    "language": "language",
-}  # fmt: skip
+    return _record(isbn, book, OPEN_LIBRARY)
 
 
 def google_books_record(info: dict[str, Any], isbn: str) -> dict[str, Any] | None:
     """A Google Books ``volumeInfo`` as a record; None if it has no title."""
-    url = _text(info.get("canonicalVolumeLink")) or _text(info.get("infoLink"))
-    return _record(
-        isbn, _text(info.get("title")), _text(info.get("subtitle")), _texts(info.get("authors")),
-        _text(info.get("publisher")), "", _text(info.get("publishedDate")), _pages(info.get("pageCount")), url,
-        _text(info.get("language")),
-    )  # fmt: skip
+    return _record(isbn, info, GOOGLE_BOOKS)
 
 
 def _google_isbns(info: dict[str, Any]) -> set[str]:

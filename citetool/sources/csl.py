@@ -15,6 +15,7 @@ import html
 import re
 from typing import Any
 
+from citetool.bib import dates
 from citetool.bib.names import parse_name
 
 #: The key of a record's BibTeX-only values (``eprint``, ``pmid`` ...), field name -> plain text.
@@ -60,49 +61,30 @@ def organisation(text: str) -> dict[str, str]:
     return {"literal": plain(text)}
 
 
-_MONTHS = {name: index for index, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
-_SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
-
-
-def month_number(text: str) -> int | None:
-    """``3``, ``03``, ``Mar``, ``March`` -> 3; None for what is not a month."""
-    word = text.strip().lower().rstrip(".")
-    if word.isdigit():
-        number = int(word)
-        return number if 1 <= number <= 12 else None
-    return _MONTHS.get(word[:3]) if word[:3] in _MONTHS and (len(word) == 3 or word.isalpha()) else None
-
-
 def issued(year: Any, month: Any = None, day: Any = None) -> dict[str, Any] | None:
-    """A CSL date from parts (strings or numbers); None without a plausible year."""
+    """A CSL date from parts (strings or numbers; a month as ``3``, ``Mar``, ``March``); None without a year."""
     try:
         number = int(str(year).strip())
     except ValueError:
         return None
     if not 1000 <= number <= 2999:
         return None
-    parts = [number]
-    month_value = month_number(str(month)) if month not in (None, "") else None
-    if month_value is not None:
-        parts.append(month_value)
-        if day not in (None, "") and str(day).strip().isdigit() and 1 <= int(str(day)) <= 31:
-            parts.append(int(str(day)))
-    return {"date-parts": [parts]}
-
-
-_DATE_TEXT = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+    month_value = dates.month_from_text(str(month)) if month not in (None, "") else None
+    day_text = str(day).strip() if day not in (None, "") else ""
+    day_value = int(day_text) if day_text.isdigit() and 1 <= int(day_text) <= 31 and month_value else None
+    return dates.Date(number, month_value, day_value).csl()
 
 
 def date_from_text(text: str) -> dict[str, Any] | None:
-    """A CSL date from ``2016-09-19``, ``2005``, ``March 2005``, ``Mar 5, 2005``, ``1998 Dec-1999 Jan``."""
-    text = text.strip()
-    iso = _DATE_TEXT.fullmatch(text[:10]) if text[:4].isdigit() else None
-    if iso is not None and (len(text) <= 10 or not text[10:11].isdigit()):
-        return issued(iso["year"], iso["month"], iso["day"])
+    """A CSL date from ``2016-09-19``, ``2013-12-06T21:33:40Z``, ``2005``, ``March 2005``, ``Mar 5, 2005``,
+    ``1998 Dec-1999 Jan`` (the start)."""
+    parsed = dates.parse_iso(text)
+    if parsed is not None and parsed.year is not None:
+        return issued(parsed.year, parsed.month, parsed.day)
     year = re.search(r"(?<!\d)(\d{4})(?!\d)", text)
     if year is None:
         return None
-    month = next((word for word in re.findall(r"[A-Za-z]+", text[: year.start()] or text) if month_number(word)), None)
-    day = re.search(r"\b(\d{1,2})\b", text[: year.start()]) if month else None
+    before = text[: year.start()]
+    month = next((word for word in re.findall(r"[A-Za-z]+", before or text) if dates.month_from_text(word)), None)
+    day = re.search(r"\b(\d{1,2})\b", before) if month else None
     return issued(year.group(1), month, day.group(1) if day else None)

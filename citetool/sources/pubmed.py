@@ -172,20 +172,6 @@ def expand_pages(pages: str) -> str:
     return f"{first}{start}-{first}{end}"
 
 
-#: Where each record variable comes from in a ``<PubmedArticle>`` (for the README's table).
-PUBMED_FIELDS = {
-    "Article/ArticleTitle": "title (markup kept, MEDLINE's closing full stop dropped)",
-    "Article/AuthorList/Author (LastName, ForeName, Suffix; CollectiveName)": "author (collective names braced)",
-    "Article/Journal/Title": "journal", "Article/Journal/JournalIssue/Volume": "volume",
-    "Article/Journal/JournalIssue/Issue": "number",
-    "Article/Pagination/MedlinePgn (else StartPage-EndPage)": "pages (abbreviated ranges expanded)",
-    "Article/Journal/JournalIssue/PubDate (Year, Month, Day; MedlineDate)": "year, month",
-    "PubmedData/ArticleIdList/ArticleId[@IdType=doi] (else ELocationID[@EIdType=doi])": "doi",
-    "MedlineCitation/PMID": "pmid", "PubmedData/ArticleIdList/ArticleId[@IdType=pmc]": "pmcid",
-    "Article/Journal/ISSN": "issn", "Article/Language": "language",
-    "Article/Abstract/AbstractText (Label)": "abstract (sections headed by their labels)",
-}  # fmt: skip
-
 #: MEDLINE's three-letter language codes -> ISO 639-1, as the entry's ``language`` (English is left out).
 LANGUAGES = {
     "eng": "en", "fre": "fr", "ger": "de", "spa": "es", "ita": "it", "por": "pt", "rus": "ru", "jpn": "ja",
