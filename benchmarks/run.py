@@ -139,6 +139,7 @@ def main() -> None:
         action="store_true",
         help="Skip export -f html and -f text of the 16k and 10k libraries (minutes on the big files).",
     )
+    parser.add_argument("--merge-entries", type=int, default=40000, help="Entries of the merge driver's case.")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="citetool-bench-"))
@@ -217,6 +218,7 @@ def main() -> None:
             print(f"{'':<46} peak {add.peak_mb / parse_ref.peak_mb:5.2f}x bibtexparser's (target <= 1.5x)")
 
     csl_cases(args, work, env, citetool)
+    merge_case(args, work, env, citetool)
 
     print("\n== add 100 DOIs, loopback Crossref answering after 200 ms, announcing 3 at a time and 50/s")
     template = json.loads(recorded_works()["10.1038/srep16696"])
@@ -312,6 +314,29 @@ def re_export_after_add(args: argparse.Namespace, work: Path, env: dict[str, str
             print(f"{label:<46} {again.seconds:7.3f} s   target <= 1.5 s {verdict}")
 
 
+def merge_case(args: argparse.Namespace, work: Path, env: dict[str, str], citetool: list[str]) -> None:
+    """The git merge driver on a generated library of --merge-entries entries, each side editing and adding
+    a few, against ``git merge-file`` merging the same three files as lines (the floor: git waits for both)."""
+    count = args.merge_entries
+    base = "".join(f"@misc{{k{n},\n  title = {{Title {n}}},\n  year = {{2001}},\n}}\n\n" for n in range(count))
+    sides = {
+        "base": base,
+        "ours": base.replace("{Title 5}", "{Title five}") + "@misc{ours1, title = {Ours}}\n",
+        "theirs": base.replace(f"{{Title {count - 5}}}", "{Title late}") + "@misc{t1, title = {A}}\n\n"
+                  "@misc{t2, title = {B}}\n",
+    }  # fmt: skip
+    for name, text in sides.items():
+        (work / f"merge-{name}.bib").write_text(text, encoding="utf-8")
+    paths = [str(work / f"merge-{name}.bib") for name in ("base", "ours", "theirs")]
+    restore = ["sh", "-c", f"cp '{work / 'merge-ours.bib'}' '{work / 'merge-a.bib'}'"]
+    driver = measure([*citetool, "merge-driver", paths[0], str(work / "merge-a.bib"), paths[2], "refs.bib"],
+                     args.runs, env, before=restore)  # fmt: skip
+    git = measure(["git", "merge-file", "-p", str(work / "merge-a.bib"), paths[0], paths[2]], args.runs, env,
+                  before=restore)  # fmt: skip
+    print(f"\n== git merge driver, {count:,} entries (reference: git merge-file on the same files, as lines)")
+    print(row(f"merge-driver {count} entries", driver, git, None))
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--writable-copy"]:
         print(writable_copy(Path(sys.argv[2]), Path(sys.argv[3])))
@@ -319,3 +344,4 @@ if __name__ == "__main__":
         print(first_entries(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])))
     else:
         main()
+

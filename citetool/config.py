@@ -14,9 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from citetool.errors import ConfigError
+from citetool.errors import ConfigError, UsageError
 
 CONFIG_ENV = "CITETOOL_CONFIG"
+#: A config file holds a few settings; anything bigger is not one.
+MAX_CONFIG_BYTES = 1 << 20
 
 
 class SettingSpec(NamedTuple):
@@ -88,12 +90,14 @@ def config_path() -> Path:
 def _read_config(path: Path) -> dict[str, Any]:
     import tomllib
 
+    from citetool.library import storage
+
     try:
-        raw = path.read_bytes()
+        raw = storage.read_regular(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    except storage.Unreadable as exc:  # a FIFO would hang, /dev/zero never ends
+        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -124,6 +128,54 @@ def resolve(name: str, flag: str | None = None) -> Setting:
     if from_file is not None:
         return Setting(name, str(from_file), f"config file {path}")
     return Setting(name, spec.default, "default")
+
+
+def _url_problem(value: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        return "holds white space or control characters"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError as exc:
+        return f"is not a URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an http:// or https:// URL with a host"
+    return None
+
+
+def _mailto_problem(value: str) -> str | None:
+    if any(char.isspace() or ord(char) < 32 or 0x7F <= ord(char) <= 0x9F for char in value):
+        return "holds white space or control characters"
+    if value.count("@") != 1 or len(value) > 254 or value.startswith("@") or value.endswith("@"):
+        return "is not an e-mail address"
+    return None
+
+
+#: Settings whose values are checked before use, and how.
+CHECKS = {
+    **{name: _url_problem for name in SETTINGS if name.endswith("_url")},
+    "mailto": _mailto_problem,
+}
+
+
+def checked(name: str, flag: str | None = None) -> str | None:
+    """The value of setting ``name`` (see :func:`resolve`), refused if it is malformed: a URL setting that is
+    not an http(s) URL, an e-mail address with a line break.  :class:`UsageError` (exit 2) names the flag
+    or environment variable it came from; a bad value in the config file is a :class:`ConfigError`."""
+    setting = resolve(name, flag)
+    if setting.value is None or name not in CHECKS:
+        return setting.value
+    problem = CHECKS[name](setting.value)
+    if problem is None:
+        return setting.value
+    shown = setting.value if len(setting.value) <= 60 else setting.value[:57] + "..."
+    spec = SETTINGS[name]
+    if setting.source.startswith("config file"):
+        raise ConfigError(f"{config_path()}: setting '{name}' = {shown!r} {problem}")
+    where = spec.env if setting.source.startswith("environment") else f"--{name}"
+    raise UsageError(f"{where}={shown!r} {problem}; fix it (or unset it)")
 
 
 #: What ``CITETOOL_DEBUG`` may say, and whether it turns tracebacks on.

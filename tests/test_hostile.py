@@ -439,7 +439,8 @@ def test_no_internal_error_on_odd_input(tmp_path: Path, workdir: Path, monkeypat
         assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     lock.rmdir()
     monkeypatch.setenv("CITETOOL_CROSSREF_URL", "ht!tp://[bad")
-    assert run("add", "--retries", "0", "10.5555/x").exit_code == 4
+    bad_url = run("add", "--retries", "0", "10.5555/x")  # named before any request (issue #28: exit 2, not 4)
+    assert bad_url.exit_code == 2 and "CITETOOL_CROSSREF_URL='ht!tp://[bad'" in bad_url.stderr
     deep_toml = tmp_path / "deep.toml"
     deep_toml.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     monkeypatch.setenv("CITETOOL_CONFIG", str(deep_toml))

@@ -26,7 +26,7 @@ LAYERS: dict[str, set[str]] = {
     "crossref": {"bib", "identifiers", "library", "net"},  # the record cache writes through library.storage
     "sources": {"bib", "identifiers", "library", "crossref", "net"},  # records become entries as Crossref's do
     "csl": {"bib", "identifiers"},
-    "tex": {"bib"},
+    "tex": {"bib", "library"},  # .aux, .bcf and .tex files are read and written through library.storage
     "writers": {"bib", "csl", "identifiers"},
     "readers": {"bib", "crossref", "identifiers"},
     "actions": {"bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers"},

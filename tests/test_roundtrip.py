@@ -109,18 +109,37 @@ def test_appending_keeps_bom_crlf_and_every_old_byte(tmp_path: Path) -> None:
     path.write_bytes(original)
     added = Intent(added=[Entry("b", "misc", {"title": Value.braced("B")})])
     library.edit(path, lambda lib: (lib.appended("@misc{b,\n  title = {B},\n}\n"), None, added))
-    assert path.read_bytes() == original + b"\r\n\r\n@misc{b,\r\n  title = {B},\r\n}\r\n"
+    # The file had no final line break, and keeps that shape (removing b gives back its bytes: see below).
+    assert path.read_bytes() == original + b"\r\n\r\n@misc{b,\r\n  title = {B},\r\n}"
+
+
+@pytest.mark.parametrize("original", [
+    b"@misc{a, title={A}}",  # no final line break
+    b"@misc{a, title={A}}\r\r@misc{c, title={C}}\r",  # old Mac line ends, CR alone
+    b"@misc{a, title={A}}\r\n\r\n",
+    b"\xef\xbb\xbf@misc{a, title={A}}\n",
+])  # fmt: skip
+def test_add_then_remove_gives_back_every_byte(tmp_path: Path, original: bytes) -> None:
+    path = tmp_path / "lib.bib"
+    path.write_bytes(original)
+    added = Intent(added=[Entry("b", "misc", {"title": Value.braced("B")})])
+    library.edit(path, lambda lib: (lib.appended("@misc{b,\n  title = {B},\n}\n"), None, added))
+    assert b"@misc{b," in path.read_bytes()
+    if b"\r" in original and b"\n" not in original:
+        assert b"\n" not in path.read_bytes()  # CR alone stays CR alone
+    library.edit(path, lambda lib: (lib.removed(["b"]), None, Intent(removed=["b"])))
+    assert path.read_bytes() == original
 
 
 def _appended_as_text(text: str, source: str) -> str:
     """What appending means, said on the decoded text: the bytes path must give the same."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    chunk = source.strip("\n").replace("\n", newline) + newline
+    newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
+    chunk = source.strip("\n").replace("\n", newline)
     if not text or text.isspace():
-        return text + chunk
-    if not text.endswith(("\n", "\r")):
-        text += newline
-    return text + newline + chunk
+        return text + chunk + newline
+    if not text.endswith(("\n", "\r")):  # no final line break: none after the new entry either
+        return text + newline * 2 + chunk
+    return text + newline + chunk + newline
 
 
 @pytest.mark.parametrize(

@@ -271,6 +271,12 @@ def test_real_git_reports_a_conflict_and_keeps_every_entry(tmp_path: Path, monke
     _git(repo, "commit", "-qam", "ours")
     merged = _git(repo, "merge", "--no-edit", "theirs")
     assert merged.returncode != 0 and "CONFLICT" in merged.stdout
+    # The message names the .bib being merged (git's %P), not git's temporary file.
+    assert "citetool: error: refs.bib: 1 entries conflict (belousova2025embracing)" in merged.stderr, merged.stderr
+    assert ".merge_file" not in merged.stderr
+    checked = run("-l", "refs.bib", "check")
+    assert checked.exit_code == 9 and "an unresolved merge conflict (git's <<<<<<<" in checked.stdout
+    assert "duplicate key" not in checked.stdout
     text = (repo / "refs.bib").read_text(encoding="utf-8")
     assert text.count("<<<<<<< ours (belousova2025embracing)") == 1
     assert "year = {2024}" in text and "year = {2026}" in text
@@ -330,7 +336,7 @@ def test_git_setup_global_writes_the_users_attributes_and_config(
         assert result.exit_code == 0, result.stderr
     assert (tmp_path / "xdg" / "git" / "attributes").read_text() == "*.bib merge=citetool\n"
     config = subprocess.run(["git", "config", "--global", "merge.citetool.driver"], capture_output=True, text=True)
-    assert config.stdout.strip().endswith("-m citetool merge-driver %O %A %B")
+    assert config.stdout.strip().endswith("-m citetool merge-driver %O %A %B %P")
 
 
 def test_the_same_entry_added_on_both_sides_is_there_once() -> None:
@@ -366,3 +372,49 @@ def test_random_edits_of_both_sides_never_lose_an_entry() -> None:
         assert merged == (set(keys) - gone) | {f"ours{trial}", f"theirs{trial}"}, trial
         assert set(result.conflicts) == (ours_removed & theirs_edited) | (theirs_removed & ours_edited) | (
             ours_edited & theirs_edited), trial  # fmt: skip
+
+
+def test_additions_of_different_lengths_at_the_end_merge_with_real_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _merge_repository(tmp_path, monkeypatch, SEED)
+    _git(repo, "checkout", "-qb", "theirs")
+    (repo / "refs.bib").write_text(SEED + "\n" + C + "\n" + D, encoding="utf-8")
+    _git(repo, "commit", "-qam", "theirs adds two")
+    _git(repo, "checkout", "-q", "main")
+    (repo / "refs.bib").write_text(SEED + "\n" + B, encoding="utf-8")
+    _git(repo, "commit", "-qam", "ours adds one")
+    merged = _git(repo, "merge", "--no-edit", "theirs")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    text = (repo / "refs.bib").read_text(encoding="utf-8")
+    assert "<<<<<<<" not in text and set(_entries(text)) == {"belousova2025embracing", "russianational", "b", "c",
+                                                              "d"}  # fmt: skip
+
+
+def test_keys_that_differ_only_in_case_conflict() -> None:
+    result = merge_texts(A, A + "\n" + C.replace("{c,", "{New1,"), A + "\n" + D.replace("{d,", "{new1,"))
+    assert result.conflicts == ["New1"]
+    assert result.text.count("<<<<<<< ours (New1 / new1: keys that differ only in case)") == 1
+    assert "Gamma" in result.text and "Delta" in result.text
+
+
+def test_crlf_and_a_byte_order_mark_are_kept(tmp_path: Path) -> None:
+    crlf = {name: text.replace("\n", "\r\n") for name, text in (("a", A), ("b", B), ("c", C), ("d", D))}
+    base, ours, theirs = tmp_path / "base", tmp_path / "ours", tmp_path / "theirs"
+    base.write_bytes(b"\xef\xbb\xbf" + (crlf["a"] + "\r\n" + crlf["b"]).encode())
+    ours.write_bytes(b"\xef\xbb\xbf" + (crlf["a"].replace("2001", "2011") + "\r\n" + crlf["b"] + "\r\n"
+                                        + crlf["c"]).encode())  # fmt: skip
+    theirs.write_bytes(b"\xef\xbb\xbf" + (crlf["a"] + "\r\n" + crlf["b"].replace("Beta", "Beta Test") + "\r\n"
+                                          + crlf["d"]).encode())  # fmt: skip
+    result = run("merge-driver", str(base), str(ours), str(theirs), "refs.bib")
+    assert result.exit_code == 0, result.stderr
+    data = ours.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and re.search(rb"(?<!\r)\n", data) is None
+    assert set(_entries(data.decode("utf-8-sig"))) == {"a", "b", "c", "d"}
+
+
+def test_a_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").write_text(A)
+    result = run("merge-driver", str(tmp_path / "missing.bib"), str(tmp_path / "a.bib"), str(tmp_path / "a.bib"))
+    assert result.exit_code == 1 and "missing.bib does not exist" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and (tmp_path / "a.bib").read_text() == A

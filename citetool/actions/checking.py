@@ -73,7 +73,7 @@ YEAR_WORDS = ("in press", "forthcoming", "to appear", "submitted", "n.d.", "in p
 
 _UNESCAPED = re.compile(r"(?<!\\)[&%#]")
 _VERBATIM_COMMANDS = re.compile(r"\\(?:url|href|path)\s*\{[^{}]*\}|\\path\|[^|]*\||\$[^$]*\$")
-_DIGITS = re.compile(r"\d{4}")
+_DIGITS = re.compile(r"(?<![0-9])[0-9]{4,}(?![0-9])")
 _DOI_INSIDE = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
 
 
@@ -135,6 +135,9 @@ def missing_required(entry: Entry) -> list[str]:
 def _year_finding(text: str) -> str | None:
     digits = _DIGITS.findall(text)
     if digits:
+        if len(digits[0]) > 4:  # 10^30 is no year, whatever its first four digits say
+            shown = digits[0] if len(digits[0]) <= 12 else digits[0][:12] + "..."
+            return f"year {shown} is impossible; correct it"
         year = int(digits[0])
         # Proceedings of announced conferences are listed a few years ahead.
         if not 1000 <= year <= datetime.date.today().year + 5:
@@ -199,10 +202,7 @@ def check_citations(lib: Library, aux_path: Path, unused: bool) -> list[Finding]
     present = {key.lower(): key for key in lib.keys}
     missing = [key for key in cited if key != citations.ALL and key.lower() not in present]
     close = suggest(missing, lib.keys)
-    try:
-        lines = aux_path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
+    lines = citations.read(aux_path).splitlines()
 
     def line_of(key: str) -> int:  # the first line that names the key; 1 if only an included .aux does
         return next((number for number, line in enumerate(lines, start=1) if key in line), 1)

@@ -22,9 +22,12 @@ from citetool.bib.source import entry_source
 from citetool.bib.work import Resolver, fingerprint
 from citetool.errors import ImportFailed
 from citetool.library import file as library
+from citetool.library import storage
 from citetool.library.guard import Intent
 from citetool.readers import Batch
 
+#: The largest file imported (the largest real libraries are about 10 MiB).
+MAX_IMPORT_BYTES = 256 * 2**20
 _KEY_IN_HEADER = re.compile(r"^(@\s*\w+\s*[{(]\s*)([^,\s]*)")
 
 
@@ -49,9 +52,11 @@ def read_file(path: Path, format_name: str | None, stdin_text: str | None = None
         text = stdin_text
     else:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportFailed(f"{name}: cannot be read ({exc.strerror})") from exc
+            data = storage.read_regular(path, MAX_IMPORT_BYTES)
+        except FileNotFoundError as exc:
+            raise ImportFailed(f"{name}: no such file") from exc
+        except storage.Unreadable as exc:  # a FIFO would hang, /dev/zero never ends
+            raise ImportFailed(f"{name}: cannot be read ({exc})") from exc
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -22,6 +22,7 @@ dropped: a decided entry whose place the line merge lost goes at the end.
 
 from __future__ import annotations
 
+import re
 import secrets
 import subprocess
 import tempfile
@@ -113,10 +114,12 @@ def _conflict(key: str, ours: str | None, theirs: str | None) -> str:
             f"{(theirs or '').rstrip()}\n{'>' * MARKER} theirs ({key})")  # fmt: skip
 
 
-def merge_texts(base: str, ours: str, theirs: str) -> MergeResult:
-    """The merge of three versions of a ``.bib`` file (see the module's description)."""
-    sides = [Side.of(text) for text in (base, ours, theirs)]
-    old, mine, other = sides
+def _decide(old: Side, mine: Side, other: Side) -> tuple[dict[str, str | None], list[str]]:
+    """Each key's merged text (None: removed), and the keys that conflict.
+
+    Two keys that differ only in case are one key to BibTeX: if both survive
+    the merge (``New1`` added here, ``new1`` there), they conflict.
+    """
     keys = list(dict.fromkeys([*mine.spans, *other.spans, *old.spans]))
     decided: dict[str, str | None] = {}
     conflicts: list[str] = []
@@ -134,6 +137,35 @@ def merge_texts(base: str, ours: str, theirs: str) -> MergeResult:
         else:
             decided[key] = _conflict(key, a_text, t_text)
             conflicts.append(key)
+    by_lower: dict[str, list[str]] = {}
+    for key, text in decided.items():
+        if text is not None:
+            by_lower.setdefault(key.lower(), []).append(key)
+    for group in by_lower.values():
+        if len(group) < 2 or any(key in conflicts for key in group):
+            continue
+        ours = next((key for key in group if key in mine.spans), group[0])
+        theirs = next((key for key in group if key != ours and key in other.spans), group[-1])
+        name = f"{ours} / {theirs}: keys that differ only in case"
+        decided[ours] = _conflict(name, mine.source(ours) or decided[ours], other.source(theirs) or decided[theirs])
+        for key in group:
+            if key != ours:
+                decided[key] = None
+        conflicts.append(ours)
+    return decided, conflicts
+
+
+def merge_texts(base: str, ours: str, theirs: str) -> MergeResult:
+    """The merge of three versions of a ``.bib`` file (see the module's description).
+
+    Linear in the size of the files: placeholders are put back in one pass.
+    What citetool writes between entries follows ``ours``' line ends.
+    """
+    newline = "\r\n" if "\r\n" in ours[:100000] else "\n"
+    sides = [Side.of(text) for text in (base, ours, theirs)]
+    old, mine, other = sides
+    decided, conflicts = _decide(old, mine, other)
+    keys = list(decided)
     nonce = secrets.token_hex(8)
     # Entries of the ancestor keep their placeholder on every side, removed or not, so that the line merge sees
     # only the text between entries change; entries added on a side are put back after their predecessor.
@@ -141,37 +173,51 @@ def merge_texts(base: str, ours: str, theirs: str) -> MergeResult:
     kept = {key: tokens[key] for key in old.spans}
     skeletons = [old.skeleton(kept), *(_with_ancestors(side, old, kept) for side in (mine, other))]
     merged, text_conflicts = merge_lines(*skeletons)
-    placed: dict[str, str] = {}  # key -> the text standing at its placeholder
-    for key in old.spans:
-        placed[key] = decided[key] or ""
+    placed: dict[str, list[str]] = {key: [decided[key] or ""] for key in old.spans}  # the text at its placeholder
     pending: list[str] = []
     inserted: set[str] = set()
     for side in (mine, other):
-        order = sorted(side.spans, key=lambda key: side.spans[key])
-        for position, key in enumerate(order):
-            if key in old.spans or decided.get(key) is None or key in inserted:
+        host: str | None = None
+        for key in sorted(side.spans, key=lambda key: side.spans[key]):
+            if key in old.spans:
+                if placed[key][0]:
+                    host = key
+                continue
+            if decided.get(key) is None or key in inserted:
                 continue
             inserted.add(key)
-            host = next((before for before in reversed(order[:position]) if before in old.spans and placed[before]),
-                        None)  # fmt: skip
             if host is not None:
-                placed[host] = placed[host] + "\n\n" + (decided[key] or "")
+                placed[host].append(decided[key] or "")
             else:
                 pending.append(key)
+    index_key = {str(index): key for index, key in enumerate(keys)}
     found: set[str] = set()
-    for key, token in kept.items():
-        if token not in merged:
-            continue
+
+    def put_back(match: re.Match[str]) -> str:
+        key = index_key[match.group(2)]
         found.add(key)
-        if placed[key]:
-            merged = merged.replace(token, placed[key])
-        else:  # removed: its line goes, with the blank line that separated it
-            merged = merged.replace("\n" + token + "\n", "\n").replace(token + "\n", "").replace(token, "")
-    lost = [placed[key] for key in old.spans if key not in found and placed[key]]
+        lead, trail = match.group(1) or "", match.group(3) or ""
+        texts = [text for text in placed[key] if text]
+        if not texts:  # removed: its line goes, with the blank line that separated it
+            return lead
+        return lead + (newline * 2).join(texts) + trail
+
+    placeholder = re.compile(r"(\r?\n)?@@citetool-merge-" + nonce + r"-(\d+)@@(\r?\n)?")
+    merged = placeholder.sub(lambda match: put_back(match) if match.group(2) in index_key else match.group(), merged)
+    merged = _fix_newlines(merged, newline)
+    lost = [text for key in old.spans if key not in found for text in placed[key] if text]
     lost += [decided[key] or "" for key in pending]
     if lost:
-        merged = merged.rstrip("\n") + "\n\n" + "\n\n".join(lost) + "\n"
+        merged = merged.rstrip("\r\n") + newline * 2 + (newline * 2).join(_fix_newlines(text, newline)
+                                                                          for text in lost) + newline  # fmt: skip
     return MergeResult(merged, conflicts, text_conflicts)
+
+
+def _fix_newlines(text: str, newline: str) -> str:
+    """``text`` with every bare line feed citetool wrote made ``newline`` (a CRLF file stays CRLF)."""
+    if newline == "\n":
+        return text
+    return re.sub(r"(?<!\r)\n", "\r\n", text)
 
 
 def _gap(old: Side, before: str, gone: str) -> str:
@@ -181,26 +227,29 @@ def _gap(old: Side, before: str, gone: str) -> str:
 
 
 def _with_ancestors(side: Side, old: Side, tokens: dict[str, str]) -> str:
-    """``side``'s skeleton: its entries of the ancestor as their placeholders, its new entries left out, and the
-    ancestor's entries it removed standing where they stood (after the entry that preceded them)."""
+    """``side``'s skeleton: its entries of the ancestor as their placeholders, its new entries left out (with
+    the blank lines that separated them, so additions of different lengths on two sides do not conflict as
+    lines), and the ancestor's entries it removed standing where they stood (after the entry that preceded
+    them)."""
     pieces, position = [], 0
     ordered = sorted(side.spans.items(), key=lambda item: item[1])
     present = {key for key, _span in ordered}
-    missing = [key for key in old.spans if key not in present]
     ancestors = sorted(old.spans, key=lambda key: old.spans[key])
     after: dict[str | None, list[str]] = {}
-    for key in missing:
-        index = ancestors.index(key)
-        before = next((k for k in reversed(ancestors[:index]) if k in present), None)
-        after.setdefault(before, []).append(key)
+    previous: str | None = None
+    for key in ancestors:
+        if key in present:
+            previous = key
+        else:
+            after.setdefault(previous, []).append(key)
     head = "".join(tokens[key] + "\n" for key in after.get(None, []))
     for key, (start, end) in ordered:
         text = side.text[position:start]
         if key in tokens:
             extra = "".join(_gap(old, key, gone) + tokens[gone] for gone in after.get(key, []))
             pieces += [text, tokens[key] + extra]
-        else:
-            pieces.append(text.rstrip("\n") + ("\n" if text.endswith("\n") else ""))
+        elif text.strip():
+            pieces.append(text.rstrip("\r\n") + ("\n" if text.endswith("\n") else ""))
         position = end
     pieces.append(side.text[position:])
     return head + "".join(pieces)
@@ -227,17 +276,29 @@ def merge_lines(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     return done.stdout.decode("utf-8"), done.returncode > 0
 
 
-def merge_files(base: Path, ours: Path, theirs: Path) -> MergeResult:
-    """Merge the three files git names and write the result over ``ours`` (git's ``%A``), atomically."""
+def merge_files(base: Path, ours: Path, theirs: Path, name: str | None = None) -> MergeResult:
+    """Merge the three files git names and write the result over ``ours`` (git's ``%A``), atomically.
+
+    ``name`` is the file's path in the repository (git's ``%P``), for messages.  A byte-order mark on
+    ``ours`` is kept.
+    """
     from citetool.library import storage
 
+    label = name or str(ours)
     texts = []
+    bom = False
     for path in (base, ours, theirs):
-        data = storage.read_bytes(path)
+        try:
+            data = storage.read_bytes(path)
+        except FileNotFoundError as exc:
+            raise CitetoolError(f"{label}: git's file {path} does not exist; run the driver as git does "
+                                "(citetool merge-driver %O %A %B %P)") from exc  # fmt: skip
+        if path is ours:
+            bom = data.startswith(b"\xef\xbb\xbf")
         try:
             texts.append(data.decode("utf-8").removeprefix("\ufeff"))
         except UnicodeDecodeError as exc:
-            raise CitetoolError(f"{path}: not UTF-8; merge it by hand") from exc
+            raise CitetoolError(f"{label}: a version of it is not UTF-8; merge it by hand") from exc
     result = merge_texts(*texts)
-    storage.write_atomic(ours, result.text.encode("utf-8"))
+    storage.write_atomic(ours, (b"\xef\xbb\xbf" if bom else b"") + result.text.encode("utf-8"))
     return result

@@ -3,13 +3,14 @@
 Keys are computed in file order against the keys taken so far (an entry's
 own key excepted), so two entries that the pattern gives the same key get
 ``a``, ``b``... as ``add`` would.  An entry whose key is already what the
-pattern gives (suffix included) is left alone.  Nothing changes without
-``apply``, which renames one key at a time through :mod:`citetool.actions.renaming`,
-each in the library and the ``.tex`` files, atomically.
+pattern gives (suffix included) is left alone.  The changes are made as one
+rename (:func:`citetool.actions.renaming.plan` takes them all): in the
+library and the ``.tex`` files, every key or none.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from citetool import config
@@ -36,32 +37,34 @@ def plan(library_path: Path, asked: list[str], key_format: KeyFormat | None) -> 
     resolver = lib.resolver()
     chosen = set(asked) if asked else set(lib.entries)
     taken = keys.Caseless(key for key in lib.keys if key not in chosen)
-    changes = []
+    bases: dict[str, str] = {}
     for key, entry in lib.entries.items():
+        work = resolver.work(entry)
+        bases[key] = keyformat.base(work.creators, work.year, work.latex.get("title"), key_format)
+    sharing = Counter(base.lower() for base in bases.values())
+    changes = []
+    for key in lib.entries:
         if key not in chosen:
             continue
-        work = resolver.work(entry)
-        base = keyformat.base(work.creators, work.year, work.latex.get("title"), key_format)
-        new = key if key.lower() == base.lower() or (_suffixed(key, base) and key not in taken) else (
-            keys.unique_key(base, taken))  # fmt: skip
+        base = bases[key]
+        kept = key.lower() == base.lower() or (_suffixed(key, base, sharing[base.lower()]) and key not in taken)
+        new = key if kept else keys.unique_key(base, taken)
         taken.add(new)
         if new != key:
             changes.append((key, new))
     return changes
 
 
-def _suffixed(key: str, base: str) -> bool:
-    """Whether ``key`` is ``base`` with a clash suffix (``smith2020a``)."""
+def _suffixed(key: str, base: str, sharing: int) -> bool:
+    """Whether ``key`` is ``base`` with a clash suffix (``smith2020a``): one that ``sharing`` entries with
+    that base could have needed.  ``brighton2012low`` is not ``brighton2012`` + a suffix when no other entry
+    makes ``brighton2012``: ``low`` would be its 8,000th."""
     rest = key[len(base) :]
-    return key.lower().startswith(base.lower()) and rest.isalpha() and rest.islower() and len(rest) <= 3
+    if not key.lower().startswith(base.lower()) or not rest or not (rest.isascii() and rest.isalpha()
+                                                                    and rest.islower()):  # fmt: skip
+        return False
+    number = 0
+    for letter in rest:  # unique_key's suffixes count a..z, aa..zz, ...: the inverse of that count
+        number = number * 26 + ord(letter) - ord("a") + 1
+    return number - 1 < sharing
 
-
-def apply(library_path: Path, changes: list[tuple[str, str]], mains: list[Path]) -> list[tuple[str, str]]:
-    """Rename each ``old`` to ``new`` in the library and the ``.tex`` files; the renames done."""
-    from citetool.actions import renaming
-
-    done = []
-    for old, new in changes:
-        renaming.apply(renaming.plan(library_path, old, new, mains))
-        done.append((old, new))
-    return done

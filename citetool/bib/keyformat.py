@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from citetool.bib.keys import STOPWORDS, is_valid
+from citetool.bib.keys import MAX_BASE, STOPWORDS, is_valid
 from citetool.bib.latex import to_text
 from citetool.bib.names import Name
 from citetool.errors import ConfigError
@@ -129,7 +129,7 @@ class KeyFormat:
                 value = MODIFIERS[modifier](value)
             return value
 
-        key = _NOT_KEY.sub("", _TOKEN.sub(token, self.pattern))[:100]
+        key = _NOT_KEY.sub("", _TOKEN.sub(token, self.pattern))[:MAX_BASE]
         return key if key and is_valid(key) else "anon"
 
 
@@ -139,4 +139,4 @@ def base(names: list[Name], year: str | None, title: str | None, key_format: Key
 
     if key_format is None:
         return base_key(names, year, title)
-    return key_format.key(KeyData(names, year or "", title or ""))
+    return key_format.key(KeyData(names[:50], year or "", (title or "")[:1000]))

@@ -32,6 +32,10 @@ _VALID_KEY = re.compile(r"^(?!@)[^\s,{}()\"#%'=\\~$&<>^|`]{1,100}$")
 #: What ``--key`` accepts: the letters, digits and punctuation its message names.
 _CHOSEN_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-:./+]{0,99}$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+#: The longest key citetool makes before a clash suffix: room is left for ``a``, ``b`` ... within 100.
+MAX_BASE = 90
+#: The most of a name or a title that a key is made from (a record may hold a megabyte of title).
+_SOURCE = 1000
 
 
 def fold(text: str) -> str:
@@ -57,13 +61,13 @@ def _name_part(name: Name) -> str:
 
 
 def base_key(names: list[Name], year: str | None, title: str | None) -> str:
-    """The key before clash suffixes."""
-    words = significant_words(title or "")
-    name = next((part for part in (_name_part(n) for n in names) if part), "")
+    """The key before clash suffixes, at most :data:`MAX_BASE` characters."""
+    words = significant_words((title or "")[:_SOURCE])
+    name = next((part for part in (_name_part(n) for n in names[:50]) if part), "")[:40]
     if not name:
-        name, words = (words[0], words[1:]) if words else ("anon", [])
+        name, words = (words[0][:40], words[1:]) if words else ("anon", [])
     year_part = fold(year or "")[:4] if year and fold(year)[:4].isdigit() else ""
-    return name + year_part + (words[0] if words else "")
+    return (name + year_part + (words[0] if words else ""))[:MAX_BASE]
 
 
 class Caseless(set[str]):

@@ -5,10 +5,10 @@ Crossref and doi.org replies, RIS and CSL-JSON imports, ``update`` and
 the only function that turns such text into a field :class:`Value`:
 
 * control characters (NUL and the rest of C0 but tab, newline, carriage
-  return and form feed; DEL, NEL, U+2028/U+2029, lone surrogates) are
-  removed from every field;
-  bidi overrides and isolates too from verbatim fields, where they would
-  disguise an identifier;
+  return and form feed; DEL, C1, U+2028/U+2029, lone surrogates) and the
+  bidirectional controls (overrides, embeddings, isolates and marks, which
+  make ``Evil\u202etxt.exe`` read as ``Evilexe.txt``) are removed from every
+  field;
 * text fields hold LaTeX already escaped by their writer (``markup`` or
   ``escape``); here any TeX primitive that would execute or read a file
   (:data:`DANGEROUS`, ``\\write18``, ``\\input``, ``\\catcode``, ``^^``
@@ -48,7 +48,9 @@ DANGEROUS = frozenset({
 
 # Control characters no field may hold (tab and newline are white space in BibTeX).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# The rest of C1, and the bidirectional controls: removed from what a server or an import sends.  (Hand-written
+# libraries hold C1 as Windows-1252 quotes read as Latin-1: `\x93theta\x94`; those are kept when imported.)
+_C1_AND_BIDI = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 # A control word, a control symbol, or TeX's ^^ notation for a character (^^5c is a backslash).
 _COMMAND = re.compile(r"\\([A-Za-z@]+)|\\[\s\S]|\^\^")
 
@@ -127,7 +129,7 @@ _URL_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", "\t": "%09", "\n
 
 
 def _verbatim(name: str, text: str) -> str:
-    text = _BIDI.sub("", without_controls(text)).strip()
+    text = _C1_AND_BIDI.sub("", without_controls(text)).strip()
     if name in ("url", "urldate") or name.startswith("bdsk-url") or name == "local-url":
         return "".join(_URL_UNSAFE.get(char, char) for char in text)
     if "\\" in text or not _balanced(text) or (name == "doi" and "{" in text):
@@ -139,4 +141,4 @@ def field_value(name: str, latex: str) -> Value:
     """The value for field ``name``: ``latex`` (escaped text, or a verbatim identifier) made safe for it."""
     if name in VERBATIM_FIELDS:
         return Value((Literal(_verbatim(name, latex)),))
-    return Value((Literal(_balance(_defused(without_controls(latex)))),))
+    return Value((Literal(_balance(_defused(_C1_AND_BIDI.sub("", without_controls(latex))))),))

@@ -79,6 +79,9 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Raised past click, which would print "Aborted!" and exit 1: Ctrl-C is exit 130.
+            raise _Interrupted from None
         except BrokenPipeError:
             # The reader went away (`citetool show --json | head`): not an error, and nothing to say.
             # Caught here, before click's own handler, which would exit 1.
@@ -118,21 +121,51 @@ class _Terminated(BaseException):
     """SIGTERM, raised where the process is, so that ``finally`` blocks remove temporary files."""
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C on its way out past click."""
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
+    _ignore_signals()
     raise _Terminated
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    _ignore_signals()
+    raise KeyboardInterrupt
+
+
+def _ignore_signals() -> None:
+    """After the first Ctrl-C or SIGTERM, more of them change nothing: the cleanup under way (``finally``
+    blocks removing a temporary file) must not itself be interrupted, and no traceback is ever printed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _leave(message: str, code: ExitCode) -> NoReturn:
+    """Say ``message`` and end the process now, without waiting for threads still at work (a lookup held up
+    by a slow server, V8 rendering): everything that had to be cleaned up was, as the exception rose."""
+    _ignore_signals()
+    try:
+        click.echo(f"citetool: {message}", err=True)
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main() -> NoReturn:
     """Entry point: run the CLI; turn anything unexpected into one line and exit 70."""
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _on_sigint)
     try:
         cli.main(prog_name="citetool")
-    except KeyboardInterrupt:
-        click.echo("citetool: interrupted", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
+    except (KeyboardInterrupt, _Interrupted):
+        _leave("interrupted", ExitCode.INTERRUPTED)
     except _Terminated:
-        click.echo("citetool: terminated", err=True)
-        sys.exit(ExitCode.TERMINATED)
+        _leave("terminated", ExitCode.TERMINATED)
     except BrokenPipeError:
         # The reader went away (`citetool show | head`): not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -6,6 +6,7 @@ with ``[brackets]`` or TeX braces prints literally.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -19,17 +20,35 @@ if TYPE_CHECKING:
     from citetool.library.file import Library
 
 
+#: What must not reach a terminal as it is: C0 and C1 controls but tab and line feed (escape sequences can
+#: clear the screen or retitle the window) and the bidirectional controls (which reorder what is shown).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode's control pictures: ESC shows as ␛
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control and bidi character shown as a visible sign instead of acting on the
+    terminal: hand-written titles and servers' replies pass through here before they are printed."""
+    return _UNPRINTABLE.sub(_picture, text) if _UNPRINTABLE.search(text) else text
+
+
 def error(message: object) -> None:
     """One line on stderr, whatever the message holds (a field name from a broken file can span lines)."""
-    click.echo("citetool: error: " + " ".join(str(message).split()), err=True)
+    click.echo("citetool: error: " + printable(" ".join(str(message).split())), err=True)
 
 
 def warn(message: str) -> None:
-    click.echo(f"citetool: warning: {message}", err=True)
+    click.echo(f"citetool: warning: {printable(message)}", err=True)
 
 
 def info(message: str) -> None:
-    click.echo(f"citetool: {message}", err=True)
+    click.echo(f"citetool: {printable(message)}", err=True)
 
 
 def open_library(state: State) -> Library:

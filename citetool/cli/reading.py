@@ -9,7 +9,7 @@ import click
 
 from citetool import config
 from citetool.cli import tables
-from citetool.cli.output import info, open_library, print_json, stdout_is_terminal, warn
+from citetool.cli.output import info, open_library, print_json, printable, stdout_is_terminal, warn
 from citetool.cli.pager import page
 from citetool.cli.state import PathParam, State, complete_files, complete_keys, complete_locales, complete_styles
 from citetool.errors import CheckFailed, UnknownKeys, UsageError
@@ -55,7 +55,7 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool, 
         if stdout_is_terminal():
             page(tables.entry_tables(works), not no_pager)
         else:
-            click.echo("\n".join(_entry_text(work) for work in works), nl=False)
+            click.echo(printable("\n".join(_entry_text(work) for work in works)), nl=False)
         return
     rows = listing.rows(lib, query, warn)
     if compact:
@@ -63,7 +63,8 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool, 
     elif stdout_is_terminal():
         page(tables.summary_table(rows), not no_pager)
     elif rows:
-        click.echo("\n".join("\t".join((row.key, row.authors, row.year, row.title, row.venue)) for row in rows))
+        click.echo(printable("\n".join("\t".join((row.key, row.authors, row.year, row.title, row.venue))
+                                       for row in rows)))  # fmt: skip
 
 
 def _entry_text(work: Work) -> str:
@@ -216,7 +217,7 @@ def check(
         print_json([finding.as_json() for finding in findings])
     else:
         for finding in findings:
-            click.echo(finding.text())
+            click.echo(printable(" ".join(finding.text().split())))
     errors = sum(finding.severity == "error" for finding in findings)
     counted = checking.summary(findings, len(lib.entries))
     if errors or (strict and findings):
@@ -246,9 +247,10 @@ def config_command(state: State, as_json: bool) -> None:
         }
         print_json(payload)
         return
-    rows = [("config_file", str(config.config_path()), "")] + [
-        (setting.name, setting.value if setting.value is not None else "", setting.source) for setting in settings
-    ]
+    rows = [("config_file", printable(str(config.config_path())), "")] + [
+        (setting.name, printable(" ".join((setting.value or "").split()) if setting.value is not None else ""),
+         setting.source) for setting in settings
+    ]  # fmt: skip
     if stdout_is_terminal():  # a table to read; piped, tab-separated lines for scripts
         name_width = max(len(name) for name, _value, _source in rows)
         value_width = max(len(value) for _name, value, _source in rows)

@@ -12,6 +12,7 @@ from citetool import config
 from citetool.errors import CitetoolError, UsageError
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def checked_path(value: str, what: str) -> Path:
@@ -19,6 +20,21 @@ def checked_path(value: str, what: str) -> Path:
     if _CONTROL.search(value):
         raise UsageError(f"{what} {value!r}: a path cannot hold control characters")
     return Path(value)
+
+
+def read_stdin(limit: int, what: str) -> str:
+    """Standard input as text, at most ``limit`` bytes (``< /dev/zero`` ends as an error, not in a crash); a
+    byte-order mark is dropped; invalid UTF-8 is a :class:`UsageError` naming ``what`` was read."""
+    import sys
+
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"{what} on stdin is longer than {limit // 2**20} MiB; give a file instead")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UsageError(f"{what} on stdin, line {line}: not valid UTF-8; convert it (e.g. with iconv)") from exc
 
 
 def complete_files(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -81,7 +97,14 @@ class State:
     @property
     def library_path(self) -> Path:
         setting = config.resolve("library", self.library_flag)
-        return checked_path(setting.value or "library.bib", "--library").expanduser()
+        value = setting.value or "library.bib"
+        if value == "-":
+            raise UsageError(f"library '-' ({setting.source}): the library is a file that citetool reads and "
+                             "writes back, not stdin; give a file name")  # fmt: skip
+        if _URL.match(value):
+            raise UsageError(f"library {value[:60]!r} ({setting.source}) is a URL; the library is a local file "
+                             "(download it first)")  # fmt: skip
+        return checked_path(value, "--library").expanduser()
 
 
 def complete_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

@@ -12,6 +12,8 @@ import os
 import shutil
 from typing import TYPE_CHECKING, Any
 
+from citetool.cli.output import printable
+
 if TYPE_CHECKING:
     from citetool.actions.listing import Summary
     from citetool.bib.work import Work
@@ -46,7 +48,7 @@ def summary_table(rows: list[Summary]) -> str:
     table.add_column("Title", ratio=5, min_width=20)
     table.add_column("Venue", ratio=2, min_width=10)
     for row in rows:
-        table.add_row(row.key, row.authors, row.year, row.title, row.venue)
+        table.add_row(*(printable(text) for text in (row.key, row.authors, row.year, row.title, row.venue)))
     return render(table)
 
 
@@ -55,7 +57,7 @@ def compact(rows: list[Summary], cut: int | None) -> str:
     lines = []
     for row in rows:
         year = f" ({row.year})" if row.year else ""
-        line = f"{row.key}  {row.authors}{year} {row.title}".rstrip()
+        line = printable(f"{row.key}  {row.authors}{year} {row.title}".rstrip())
         if cut is not None and len(line) > cut:
             line = line[: cut - 1] + "…"
         lines.append(line)
@@ -67,10 +69,10 @@ def entry_tables(works: list[Work]) -> str:
 
     out = []
     for work in works:
-        table = Table(title=f"{work.key} ({work.entry_type})", show_header=False, title_justify="left")
+        table = Table(title=printable(f"{work.key} ({work.entry_type})"), show_header=False, title_justify="left")
         table.add_column("field", style="" if os.environ.get("NO_COLOR") else "bold", no_wrap=True)
         table.add_column("value")
         for name, text in work.texts().items():
-            table.add_row(name, text)
+            table.add_row(printable(name), printable(text))
         out.append(render(table))
     return "".join(out)

@@ -50,13 +50,16 @@ def latexmkrc(state: State, engine: str) -> None:
 @click.option("--format", "format_name", type=click.Choice(["bibtex", "biblatex"]),
               help="bibtex for a .aux, biblatex for a .bcf, unless given.")  # fmt: skip
 @click.option("--once", is_flag=True, help="Write once (only if the bytes change) and exit; for build tools.")
+@click.option("--force", is_flag=True, help="Replace the .bib the document names even if citetool did not write it.")
 @click.pass_obj
-def watch(state: State, cites: Path, output: Path | None, format_name: str | None, once: bool) -> None:
+def watch(state: State, cites: Path, output: Path | None, format_name: str | None, once: bool, force: bool) -> None:
     """Re-export the cited entries whenever the library or the .aux/.bcf changes; Ctrl-C ends it.
 
     Writes atomically, and only when the bytes would change, so latexmk's own
     watcher (-pvc) does not loop.  A cited key missing from the library is
-    reported and nothing is written until it is there.
+    reported and nothing is written until it is there.  The file a document
+    names must be a .bib in its folder or below; one that citetool did not
+    write (its first line says so) is never replaced without --force.
 
     \b
     Examples:
@@ -66,7 +69,7 @@ def watch(state: State, cites: Path, output: Path | None, format_name: str | Non
     from citetool.actions import syncing
 
     if once:
-        synced = syncing.sync(state.library_path, cites, output, format_name)
+        synced = syncing.sync(state.library_path, cites, output, format_name, force)
         if synced.written:
             info(f"wrote {synced.entries} entries to {synced.path}")
         return
@@ -79,7 +82,7 @@ def watch(state: State, cites: Path, output: Path | None, format_name: str | Non
 
     info(f"watching {state.library_path} and {cites}; Ctrl-C ends")
     try:
-        syncing.watch(state.library_path, cites, output, format_name, report)
+        syncing.watch(state.library_path, cites, output, format_name, report, force=force)
     except KeyboardInterrupt:
         info("stopped watching")
 
@@ -88,26 +91,28 @@ def watch(state: State, cites: Path, output: Path | None, format_name: str | Non
 @click.argument("base", type=PathParam())
 @click.argument("ours", type=PathParam())
 @click.argument("theirs", type=PathParam())
-def merge_driver(base: Path, ours: Path, theirs: Path) -> None:
-    """Merge .bib files entry by entry: git's %O %A %B; the result replaces %A.
+@click.argument("name", required=False)
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str | None) -> None:
+    """Merge .bib files entry by entry: git's %O %A %B (and %P, the file's name); the result replaces %A.
 
     Exits 1 (git then reports a conflict) when an entry conflicts: the same
-    field changed two ways, or an entry edited on one side and removed on
-    the other; only that entry is written between conflict markers.  Set it
-    up with `citetool git-setup`.
+    field changed two ways, an entry edited on one side and removed on the
+    other, or two keys that differ only in case; only that entry is written
+    between conflict markers.  Set it up with `citetool git-setup`.
 
     \b
     Examples:
-      git config merge.citetool.driver 'citetool merge-driver %O %A %B'
+      git config merge.citetool.driver 'citetool merge-driver %O %A %B %P'
     """
     from citetool.actions import merging
 
-    result = merging.merge_files(base, ours, theirs)
+    label = name or str(ours)
+    result = merging.merge_files(base, ours, theirs, name)
     if result.conflicts:
         shown = ", ".join(result.conflicts[:10]) + (" ..." if len(result.conflicts) > 10 else "")
-        error(f"{ours}: {len(result.conflicts)} entries conflict ({shown}); resolve them between the markers")
+        error(f"{label}: {len(result.conflicts)} entries conflict ({shown}); resolve them between the markers")
     if result.text_conflicts:
-        error(f"{ours}: text between entries conflicts; resolve it between the markers")
+        error(f"{label}: text between entries conflicts; resolve it between the markers")
     if result.conflicts or result.text_conflicts:
         sys.exit(int(ExitCode.FAILURE))
 
@@ -149,7 +154,7 @@ def git_setup(global_: bool) -> None:
         attributes = Path(configured).expanduser() if configured else default
     else:
         attributes = Path(_git("rev-parse", "--show-toplevel")) / ".gitattributes"
-    driver = " ".join(shlex.quote(word) for word in _citetool_command()) + " merge-driver %O %A %B"
+    driver = " ".join(shlex.quote(word) for word in _citetool_command()) + " merge-driver %O %A %B %P"
     _git("config", *scope, "merge.citetool.name", "citetool: .bib files merged entry by entry")
     _git("config", *scope, "merge.citetool.driver", driver)
     lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.is_file() else []

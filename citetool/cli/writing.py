@@ -11,9 +11,9 @@ from typing import Any
 import click
 
 from citetool import config
-from citetool.cli.output import console, error, info, print_json, stdout_is_terminal, warn
-from citetool.cli.state import PathParam, State, complete_keys
-from citetool.errors import PartialFailure, UsageError
+from citetool.cli.output import console, error, info, print_json, printable, stdout_is_terminal, warn
+from citetool.cli.state import PathParam, State, complete_keys, read_stdin
+from citetool.errors import CitetoolError, PartialFailure, UsageError
 
 #: ``--timeout`` of every command that asks a server: seconds to wait for one answer, 0.1 to 600.
 TIMEOUT = click.option(
@@ -29,7 +29,7 @@ def _read_identifiers(arguments: tuple[str, ...]) -> list[Any]:
     raw: list[str] = []
     for argument in arguments:
         if argument == "-":
-            raw.extend(line.strip() for line in sys.stdin.read().splitlines() if line.strip())
+            raw.extend(line.strip() for line in read_stdin(16 * 2**20, "the identifiers").splitlines() if line.strip())
         else:
             raw.append(argument)
     if not raw:
@@ -53,8 +53,8 @@ def make_client(mailto: str | None, offline: bool = False, refresh: bool = False
     from citetool.crossref.records import Cache
 
     return Client(
-        crossref_url=config.resolve("crossref_url").value or "https://api.crossref.org",
-        doi_url=config.resolve("doi_url").value or "https://doi.org",
+        crossref_url=config.checked("crossref_url") or "https://api.crossref.org",
+        doi_url=config.checked("doi_url") or "https://doi.org",
         mailto=mailto,
         cache=Cache(config.cache_dir()),
         timeout=timeout,
@@ -75,7 +75,7 @@ def make_sources(
     from citetool.sources.pubmed import PubmedClient
 
     def url(name: str) -> str:
-        return config.resolve(name).value or config.SETTINGS[name].default or ""
+        return config.checked(name) or config.SETTINGS[name].default or ""
 
     cache = RecordCache(config.cache_dir())
     common: dict[str, Any] = {"timeout": timeout, "total_seconds": config.deadline(), "offline": offline,
@@ -90,6 +90,18 @@ def make_sources(
         PubmedClient(ncbi_url=url("ncbi_url"), pmc_url=url("pmc_url"), cache=cache, mailto=mailto,
                      api_key=config.resolve("ncbi_api_key").value, **common),
     )  # fmt: skip
+
+
+def show_diff(diff: str | bytes) -> None:
+    """A unified diff on stdout: as it is when piped (it can be applied), coloured on a terminal, long lines
+    wrapped rather than cut (a change at the end of a long author list must show), controls made visible."""
+    if not stdout_is_terminal():
+        click.echo(diff, nl=False)
+        return
+    from rich.syntax import Syntax
+
+    text = printable(diff.decode("utf-8", "replace") if isinstance(diff, bytes) else diff)
+    console().print(Syntax(text, "diff", theme="ansi_dark", background_color="default", word_wrap=True))
 
 
 @contextlib.contextmanager
@@ -149,7 +161,7 @@ def add(
     from citetool.actions import adding, rekeying
 
     found = _read_identifiers(identifiers)
-    mail = config.resolve("mailto", mailto).value
+    mail = config.checked("mailto", mailto)
     sources = make_sources(mail, offline=offline, refresh=refresh, timeout=timeout, retries=retries)
     path = state.library_path
     what = "DOIs" if all(identifier.kind == "doi" for identifier in found) else "identifiers"
@@ -219,14 +231,15 @@ def find(
     from citetool.actions import adding
     from citetool.actions import searching as finding
 
-    client = make_client(config.resolve("mailto", mailto).value, timeout=timeout)
+    client = make_client(config.checked("mailto", mailto), timeout=timeout)
     hits = finding.search(client, query, rows)
     if add_choice is None:
         if as_json:
             print_json([asdict(hit) for hit in hits])
         else:
             for hit in hits:
-                click.echo("\t".join((str(hit.rank), hit.doi, hit.year, hit.authors, hit.title, hit.venue)))
+                fields = (str(hit.rank), hit.doi, hit.year, hit.authors, hit.title, hit.venue)
+                click.echo(printable("\t".join(" ".join(field.split()) for field in fields)))
         if not hits:
             info(f"no results for {query!r}")
         return
@@ -240,7 +253,7 @@ def find(
         chosen = doi_module.normalize(add_choice)
     from citetool.identifiers.detect import Identifier
 
-    sources = make_sources(config.resolve("mailto", mailto).value, timeout=timeout)
+    sources = make_sources(config.checked("mailto", mailto), timeout=timeout)
     sources.crossref = client
     report = adding.add_identifiers(state.library_path, [Identifier("doi", chosen)], sources)
     for outcome in report.outcomes:
@@ -275,7 +288,7 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
 
     path = state.library_path
     lib = library.load(path)
-    client = make_client(config.resolve("mailto", mailto).value, timeout=timeout)
+    client = make_client(config.checked("mailto", mailto), timeout=timeout)
     asked = [lib.entries[key] for key in keys if key in lib.entries] if keys else list(lib.entries.values())
     with _progress(sum(1 for entry in asked if entry.doi)) as advance:
         plan = updating.plan(lib, list(keys), client, progress=advance)
@@ -286,12 +299,7 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
     for item in plan.updates:
         diff = item.diff(force)
         if diff:
-            if stdout_is_terminal():
-                from rich.syntax import Syntax
-
-                console().print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
-            else:
-                click.echo(diff, nl=False)
+            show_diff(diff)
         for change in item.changes:
             if change.edited and not force:
                 info(f"{item.entry.key}: kept {change.name} (edited by hand; --force replaces it)")
@@ -330,8 +338,9 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
       citetool import --format ris - < scopus.ris
     """
     from citetool.actions import importing
+    from citetool.actions.importing import MAX_IMPORT_BYTES
 
-    stdin_text = sys.stdin.read() if any(str(item) == "-" for item in files) else None
+    stdin_text = read_stdin(MAX_IMPORT_BYTES, "the input") if any(str(item) == "-" for item in files) else None
     if stdin_text is not None and format_name is None:
         raise UsageError("reading stdin needs --format bibtex|ris|csl-json")
     from citetool.actions import rekeying
@@ -371,7 +380,8 @@ def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
         rows = removing.preview(state.library_path, list(keys))  # unknown keys are named before anything is asked
         for row in rows:
             year = f" ({row.year})" if row.year else ""
-            click.echo(f"  {row.key}: {row.authors or 'no author'}{year}, {row.title or 'no title'}", err=True)
+            click.echo(printable(f"  {row.key}: {row.authors or 'no author'}{year}, {row.title or 'no title'}"),
+                       err=True)  # fmt: skip
         click.confirm(f"Remove {'these' if len(rows) > 1 else 'this'} from {state.library_path}?", abort=True,
                       err=True)  # fmt: skip
     for key in removing.remove_entries(state.library_path, list(keys)):
@@ -390,8 +400,11 @@ def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool)
     of it in the .tex files reached from the main files.
 
     Prints a unified diff; --yes writes every file, or (on any failure) none.
-    Comments are never changed: lines where a comment names the key are
-    reported.  NEW must be a valid key that is not taken (without case).
+    Comments, verbatim text and macro definitions are never changed: lines
+    where they name the key are reported.  An \\input that cannot be found,
+    or a file outside the document's folder that cites the key, stops the
+    rename unless --yes (such a file changes only if --tex names it).  NEW
+    must be a valid key that is not taken (without case).
 
     \b
     Examples:
@@ -400,18 +413,32 @@ def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool)
     """
     from citetool.actions import renaming
 
-    plan = renaming.plan(state.library_path, old, new, list(mains))
-    click.echo(plan.diffs(), nl=False)
-    for path, line in plan.comments:
-        info(f"{path}:{line}: a comment names {old}; comments are left as they are")
-    cited = sum(change.count for change in plan.files)
-    count = len(plan.files)
+    plan = renaming.plan(state.library_path, [(old, new)], list(mains))
+    _rename(plan, state.library_path, yes, f"rename {old} to {new}")
+
+
+def _rename(plan: Any, library: Path, yes: bool, what: str) -> None:
+    """Show a rename plan's diff and what it leaves alone; write it with ``yes``, all files or none."""
+    from citetool.actions import renaming
+
+    show_diff(plan.diffs())
+    for notice in plan.notices[:20]:
+        info(str(notice))
+    if len(plan.notices) > 20:
+        info(f"{len(plan.notices) - 20} more places name a renamed key in comments, verbatim text or definitions")
+    for notice in plan.blockers:
+        warn(str(notice))
+    cited, count = plan.citations, len(plan.files)
     files = f"{cited} citation{'s' if cited != 1 else ''} in {count} .tex file{'s' if count != 1 else ''}"
     if not yes:
-        info(f"would rename {old} to {new} in {state.library_path} and {files}; nothing written, pass --yes")
+        if plan.blockers:
+            raise CitetoolError(f"would {what} in {library} and {files}, but {len(plan.blockers)} place"
+                                f"{'s' if len(plan.blockers) != 1 else ''} above would keep the old key and break "
+                                "the document; fix them, or pass --yes to rename anyway")  # fmt: skip
+        info(f"would {what} in {library} and {files}; nothing written, pass --yes")
         return
     renaming.apply(plan)
-    info(f"renamed {old} to {new} in {state.library_path} and {files}")
+    info(f"did {what} in {library} and {files}")
 
 
 @click.command(short_help="Give entries the keys the key_format pattern makes.")
@@ -423,29 +450,37 @@ def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool)
 def rekey(state: State, keys: tuple[str, ...], mains: tuple[Path, ...], dry_run: bool, yes: bool) -> None:
     """Show the key the key_format setting gives each entry (KEYS, or all), as `OLD<tab>NEW` lines.
 
-    With --yes (and not --dry-run) each is renamed as `citetool rename`
-    renames: in the library, in crossref/xdata/related/xref fields, and in
-    the citations of the .tex files given with --tex.  Without key_format,
-    citetool's own rule is the pattern.  Keys never change unless asked.
+    With --yes (and not --dry-run) they are renamed as `citetool rename`
+    renames, all at once: in the library, in crossref/xdata/related/xref
+    fields, and in the citations of the .tex files given with --tex; every
+    file or none.  Without key_format, citetool's own rule is the pattern.
+    Keys never change unless asked.
 
     \b
     Examples:
       CITETOOL_KEY_FORMAT='[auth][year]' citetool rekey --dry-run
       citetool rekey smith2020 --tex paper.tex --yes
     """
-    from citetool.actions import rekeying
+    from citetool.actions import rekeying, renaming
 
     changes = rekeying.plan(state.library_path, list(keys), rekeying.configured())
-    for old, new in changes:
-        click.echo(f"{old}\t{new}")
     if not changes:
         info("every key is already what the pattern gives")
         return
     if not yes or dry_run:
+        for old, new in changes:
+            click.echo(f"{old}\t{new}")
         info(f"would rename {len(changes)} key{'s' if len(changes) != 1 else ''}; nothing written, pass --yes")
         return
-    for old, new in rekeying.apply(state.library_path, changes, list(mains)):
-        info(f"renamed {old} to {new}")
+    plan = renaming.plan(state.library_path, changes, list(mains))
+    if plan.blockers:
+        for notice in plan.blockers:
+            warn(str(notice))
+    renaming.apply(plan)
+    for old, new in changes:
+        click.echo(f"{old}\t{new}")
+    info(f"renamed {len(changes)} key{'s' if len(changes) != 1 else ''} in {state.library_path} and "
+         f"{plan.citations} citations in {len(plan.files)} .tex files")  # fmt: skip
 
 
 @click.command(short_help="Replace preprints by their published versions.")
@@ -480,7 +515,7 @@ def upgrade(
 
     path = state.library_path
     lib = library.load(path)
-    sources = make_sources(config.resolve("mailto", mailto).value, timeout=timeout)
+    sources = make_sources(config.checked("mailto", mailto), timeout=timeout)
     with _progress(len(keys) if keys else len(lib.entries), "preprints") as advance:
         plan = upgrading.plan(lib, list(keys), sources.crossref, sources.arxiv, progress=advance)
     for key in plan.published:
@@ -496,13 +531,7 @@ def upgrade(
         info(f"{item.entry.key}: {item.detail} ({strength})")
         if as_json:
             continue
-        diff = item.diff()
-        if stdout_is_terminal():
-            from rich.syntax import Syntax
-
-            console().print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
-        else:
-            click.echo(diff, nl=False)
+        show_diff(item.diff())
     chosen = [item for item in plan.upgrades if accept_weak or not item.weak]
     if yes and not dry_run and chosen:
         for key in upgrading.apply(path, chosen):

@@ -1,13 +1,13 @@
-"""The Crossref client: DOI lookups over :mod:`citetool.net.http`, and habanero for search.
+"""The Crossref client: DOI lookups and work lists over :mod:`citetool.net.http`.
 
 DOI lookups (``/works/{doi}``) go through one ``httpx2.Client`` of ours
 rather than through habanero: habanero hands back only the JSON body of a
 successful reply, and a polite client has to read the headers of every reply,
 because that is where Crossref announces its limits
 (``x-rate-limit-limit``, ``x-rate-limit-interval``, ``x-concurrency-limit``).
-One client also keeps its connections alive across a batch.  Free-text search
-(``/works?query=``) is a single request and uses habanero's ``Crossref``, which
-validates the query parameters.
+One client also keeps its connections alive across a batch.  Lists of works
+(``/works?query=`` for ``find``, ``/works?filter=`` for editorial notices) go
+through the same client, so a search reply is read as carefully as a record.
 
 What this module adds to plain HTTP:
 
@@ -33,11 +33,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from citetool import __version__
 from citetool.crossref.records import Cache, Record, work_record
 from citetool.errors import CitetoolError, DOINotFound, LookupFailed
 from citetool.identifiers import doi as doi_module
-from citetool.net.http import MAX_CONCURRENCY, MIN_RATE, HttpClient, Limiter, Refused, json_body
+from citetool.net.http import MAX_CONCURRENCY, MIN_RATE, HttpClient, Limiter, json_body
 
 __all__ = ["MIN_RATE", "Client", "Limiter"]
 
@@ -138,36 +137,33 @@ class Client(HttpClient):
     # -- free-text search ------------------------------------------------------
 
     def search(self, query: str, rows: int) -> list[dict[str, Any]]:
-        """Crossref's best matches for ``query`` (``/works?query=``); each work is cached by DOI."""
+        """Crossref's best matches for ``query`` (``/works?query=``), read as a DOI lookup is read: the same
+        session, limits, retries, deadline, body cap and strict JSON."""
         if self.offline:
             raise LookupFailed(f"searching for {query!r} needs the network, and --offline forbids it")
-        self.network_used = True
-
-        def call(_label: str, _deadline: float) -> dict[str, Any]:
-            from habanero import Crossref
-            from habanero.exceptions import RequestError
-
-            client = Crossref(
-                base_url=self.crossref_url.rstrip("/"), mailto=self.mailto, ua_string=f"citetool/{__version__}",
-                timeout=self.timeout,
-            )  # fmt: skip
-            try:
-                body = client.works(query=query, limit=rows)
-            except RequestError as exc:
-                raise Refused(exc.status_code) from exc
-            message = body.get("message") if isinstance(body, dict) else None
-            if not isinstance(message, dict) or not isinstance(message.get("items"), list):
-                raise LookupFailed(f"search {query!r}: Crossref answered with something that is not a work list")
-            return message
-
-        label = f"search {query!r}"
-        try:
-            answer = self._with_retries(label, time.monotonic() + self.total_seconds, call)
-        except DOINotFound as exc:  # only Crossref is searched: doi.org has no search
-            raise DOINotFound(label, "on Crossref") from exc
-        items = [item for item in answer["items"] if isinstance(item, dict)]
         # Not cached per DOI: a search result is an abridged record, and `add` must fetch the whole one.
-        return items
+        return self.works_list(f"search {query[:60]!r}", {"query": query, "rows": str(rows)})
+
+    def works_list(self, label: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        """The items of a ``/works`` list query (a search, a filter), each a JSON object; hostile or
+        malformed replies are one-line :class:`LookupFailed` errors naming ``label``."""
+        self.network_used = True
+        url = f"{self.crossref_url.rstrip('/')}/works"
+
+        def call(_label: str, deadline: float) -> list[dict[str, Any]]:
+            response, body = self.get(url, deadline, params=params)
+            self.limiter.announce(response.headers)
+            response.raise_for_status()
+            data = json_body(response, body, label)
+            message = data.get("message") if isinstance(data, dict) else None
+            items = message.get("items") if isinstance(message, dict) else None
+            if not isinstance(items, list) or data.get("status", "ok") != "ok":
+                raise LookupFailed(f"{label}: Crossref answered with something that is not a work list")
+            return [item for item in items if isinstance(item, dict)]
+
+        # Only Crossref is asked: doi.org has no lists.
+        return self.with_retries(label, time.monotonic() + self.total_seconds, call,
+                                 lambda what: DOINotFound(what, "on Crossref"))  # fmt: skip
 
     # -- many DOIs -------------------------------------------------------------
 

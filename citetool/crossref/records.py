@@ -19,6 +19,8 @@ from citetool.identifiers import doi as doi_module
 from citetool.library import storage
 from citetool.library.storage import private_folder
 
+#: The largest cache file read back: a reply is at most 16 MiB (:data:`citetool.net.http.MAX_BODY_BYTES`).
+MAX_RECORD_BYTES = 32 * 2**20
 #: Fields of which a work record has at least one; an error body or ``{}`` has none.
 WORK_FIELDS = ("title", "type", "author", "editor", "container-title", "issued", "publisher")
 
@@ -57,9 +59,10 @@ class Cache:
 
     def get(self, doi: str) -> Record | None:
         """The cached record, or None (a corrupt file counts as absent)."""
+        raw = storage.read_private(self._path(doi), MAX_RECORD_BYTES)
         try:
-            data = jsondata.loads(self._path(doi).read_bytes())
-        except (OSError, ValueError):
+            data = jsondata.loads(raw) if raw is not None else None
+        except ValueError:
             return None
         if not (isinstance(data, dict) and isinstance(data.get("message"), dict)):
             return None
@@ -75,6 +78,6 @@ class Cache:
             private_folder(self.folder)
             payload = {"doi": record.doi, "source": record.source, "message": record.message}
             data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            storage.write_atomic(self._path(record.doi), data, private=True)
+            storage.write_atomic(self._path(record.doi), data, private=True, follow_links=False)
         except (OSError, ValueError, WriteFailed):  # ValueError: a record no JSON file can hold
             pass

@@ -29,6 +29,12 @@ _HERE = Path(__file__).parent
 PROCESSOR = _HERE / "vendor" / "citeproc-js" / "citeproc.js"
 _GLUE = _HERE / "glue.js"
 FALLBACK_LOCALE = "en-US"
+#: V8's heap may grow to this; beyond it the call stops with an error (a style whose macros multiply, say).
+#: A whole 16,000-entry library renders in a third of it (320 MiB), and V8 itself stops near 1.5 GiB.
+HEAP_LIMIT = 1024 * 2**20
+#: One call may run this long, plus :data:`SECONDS_PER_ITEM` for each item it renders.
+SECONDS_BASE = 60.0
+SECONDS_PER_ITEM = 0.02
 
 
 @dataclass
@@ -63,6 +69,7 @@ def _context() -> Any:
     from py_mini_racer import MiniRacer
 
     context = MiniRacer()
+    context.set_hard_memory_limit(HEAP_LIMIT)
     context.eval("var module = {exports: {}}; var exports = module.exports;")
     context.eval(PROCESSOR.read_text(encoding="utf-8"))
     context.eval("var CSL = module.exports;")
@@ -78,6 +85,12 @@ def load() -> None:
 def _close() -> None:
     if _context.cache_info().currsize:
         _context().close()
+
+
+def _reset() -> None:
+    """Drop a context that hit a limit: the next engine gets a new one."""
+    _close()
+    _context.cache_clear()
 
 
 # Closed at exit, while its threads still run: left to the garbage collector at interpreter teardown,
@@ -114,31 +127,49 @@ class Engine:
         locales = {name: styles.locale_xml(name) for name in {self.lang, FALLBACK_LOCALE}}
         self._call("citetool.start", style.xml, self.lang, force, "html" if html else "text", json.dumps(locales))
 
-    def _call(self, function: str, *arguments: Any) -> Any:
-        from py_mini_racer._exc import MiniRacerBaseException
+    def _call(self, function: str, *arguments: Any, items: int = 0) -> Any:
+        """``function`` of glue.js, within V8's heap limit and a time that grows with the ``items`` rendered.
 
+        A style that exhausts either (macros that call each other twice, many
+        levels deep, multiply without end) fails with one line naming it, and
+        the exhausted V8 context is thrown away for a new one.
+        """
+        from py_mini_racer._exc import (
+            JSOOMException,
+            JSTerminatedException,
+            JSTimeoutException,
+            MiniRacerBaseException,
+        )
+
+        seconds = SECONDS_BASE + SECONDS_PER_ITEM * items
         try:
-            return _context().call(function, *arguments)
+            return _context().call(function, *arguments, timeout_sec=seconds)
+        except (JSOOMException, JSTimeoutException, JSTerminatedException) as exc:
+            _reset()
+            why = "ran out of memory" if isinstance(exc, JSOOMException) else f"ran longer than {seconds:.0f} s"
+            raise UsageError(f"style '{self.style.name}': citeproc-js {why} rendering it; the style is broken or "
+                             "hostile (its macros multiply?)") from exc  # fmt: skip
         except MiniRacerBaseException as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise UsageError(f"style '{self.style.name}' cannot be rendered by citeproc-js: {message}") from exc
 
     def register(self, items: list[dict[str, Any]]) -> Rendered:
         """Register ``items`` without rendering: their keys (``state``) and ``order``."""
-        answer = json.loads(self._call("citetool.register", json.dumps(items)))
+        answer = json.loads(self._call("citetool.register", json.dumps(items), items=len(items)))
         return self._with_state(Rendered([]), items, answer)
 
     def bibliography(
         self, items: list[dict[str, Any]], numbers: dict[str, int] | None = None, state: bool = False
     ) -> Rendered:
         """Render ``items``; ``numbers`` sets the citation numbers of ids, for a part of a longer list."""
-        answer = json.loads(self._call("citetool.bibliography", json.dumps(items), json.dumps(numbers), state))
+        answer = json.loads(self._call("citetool.bibliography", json.dumps(items), json.dumps(numbers), state,
+                                       items=len(items)))
         rendered = Rendered(list(zip(answer["ids"], answer["entries"], strict=True)), answer["params"] or {})
         return self._with_state(rendered, items, answer) if state else rendered
 
     def order(self, keyed: list[tuple[str, list[Any], int]]) -> list[str]:
         """Ids sorted by their ``(id, sort keys, registration number)`` as the bibliography sorts."""
-        ordered: list[str] = json.loads(self._call("citetool.order", json.dumps(keyed)))
+        ordered: list[str] = json.loads(self._call("citetool.order", json.dumps(keyed), items=len(keyed)))
         return ordered
 
     def compare(self, first: tuple[str, list[Any], int], second: tuple[str, list[Any], int]) -> int:

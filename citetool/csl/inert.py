@@ -31,6 +31,10 @@ DIV_CLASSES = frozenset({"csl-entry", "csl-left-margin", "csl-right-inline", "cs
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 
 
+#: Bidirectional overrides, embeddings and isolates: in a hand-written title they would reorder what a reader sees.
+_BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def doi_href(doi: str) -> str:
     return "https://doi.org/" + quote(doi, safe="/:;()[]-._~")
 
@@ -72,6 +76,7 @@ class _Rebuilder(HTMLParser):
                     break
 
     def handle_data(self, data: str) -> None:
+        data = _BIDI_OVERRIDES.sub("", data)  # "Evil\u202etxt.exe" would read as "Evilexe.txt"
         position = 0
         while position < len(data):
             found = None

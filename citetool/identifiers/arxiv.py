@@ -31,7 +31,7 @@ DOI_PREFIX = "10.48550/arxiv."
 
 _NEW = r"(?P<new>(?P<yymm>\d{4})\.(?P<number>\d{4,5}))"
 _OLD = r"(?P<old>(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.(?P<subject>[A-Za-z]{2}))?/(?P<oldnum>\d{7}))"
-_ID = re.compile(rf"^(?:{_NEW}|{_OLD})(?:v(?P<version>[1-9]\d{{0,3}}))?$")
+_ID = re.compile(rf"^(?:{_NEW}|{_OLD})(?:v(?P<version>[1-9]\d{{0,3}}))?$", re.ASCII)
 _PREFIXES = re.compile(
     r"^(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/|(?:doi:\s*|(?:https?://)?"
     r"(?:dx\.)?doi\.org/)?10\.48550/arxiv\.)",

@@ -9,7 +9,10 @@ the DOI or arXiv ID it prints).  Anything else is a :class:`UsageError`
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +29,7 @@ KINDS: dict[str, str] = {
 }
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: What only a DOI starts with: such text that is no valid DOI is reported as "not a DOI".
 _LOOKS_LIKE_DOI = re.compile(r"^(?:doi:|urn:doi:|(?:https?://)?(?:dx\.|www\.)?doi\.org/|10\.\d)", re.IGNORECASE)
 
@@ -49,8 +53,24 @@ class Identifier:
         return self.label
 
 
+#: Longer than any identifier (the longest registered DOIs are a few hundred characters).
+MAX_LENGTH = 2048
+
+
+def clean(text: str) -> str:
+    """``text`` without the invisible characters a copy and paste brings along (zero-width spaces, a byte-order
+    mark, soft hyphens, bidi marks: Unicode's format characters), white space trimmed; what is left is what
+    is looked up, so a DOI with a zero-width space is the same DOI as without."""
+    if text.isascii():
+        return text.strip()
+    return "".join(char for char in text if unicodedata.category(char) != "Cf").strip()
+
+
 def parse(text: str) -> Identifier | None:
     """The identifier ``text`` is (not a PDF: see :func:`classify`), or None."""
+    text = clean(text)
+    if len(text) > MAX_LENGTH or any(char.isdigit() and not char.isascii() for char in text):
+        return None  # two hundred lines of brackets, or digits of another script that no service reads as such
     found = doi.parse(text)
     if found is not None:
         preprint = arxiv.from_doi(found)
@@ -73,11 +93,17 @@ def parse(text: str) -> Identifier | None:
 def is_pdf(text: str) -> bool:
     """Whether ``text`` names a file that starts like a PDF (``%PDF-``), whatever its name."""
     path = Path(text).expanduser()
+    try:  # opened without blocking and checked on the descriptor: a FIFO or a device is no PDF
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (OSError, ValueError):
+        return False
     try:
-        with path.open("rb") as handle:
-            return handle.read(1024).lstrip(b"\x00\t\n\r ").startswith(b"%PDF-")
+        return stat.S_ISREG(os.fstat(handle).st_mode) and os.read(handle, 1024).lstrip(
+            b"\x00\t\n\r ").startswith(b"%PDF-")  # fmt: skip
     except OSError:
         return False
+    finally:
+        os.close(handle)
 
 
 def classify(text: str) -> Identifier | Path:
@@ -85,6 +111,11 @@ def classify(text: str) -> Identifier | Path:
     found = parse(text)
     if found is not None:
         return found
+    text = clean(text)
+    if len(text) > MAX_LENGTH:
+        raise UsageError(f"not an identifier: {text[:40]!r}... ({len(text):,} characters; no identifier is that long)")
+    if _CONTROL.search(text):
+        raise UsageError(f"not an identifier: {text[:77]!r} (it holds control characters)")
     if is_pdf(text):
         return Path(text).expanduser()
     if _LOOKS_LIKE_DOI.match(text.strip()):

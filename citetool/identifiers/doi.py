@@ -16,7 +16,7 @@ from citetool.errors import UsageError
 
 _PREFIX = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/|urn:doi:)", re.IGNORECASE)
 # Any printable character but braces and backslashes, which no BibTeX value could hold as they are.
-_SHAPE = re.compile(r"^10\.\d{4,9}/[^\s{}\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$")
+_SHAPE = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _TRAILING = ".,;:'\""
 _PAIRS = {")": "(", "]": "[", ">": "<", "}": "{"}

@@ -48,9 +48,9 @@ def parse(text: str, prefixed_only: bool = False) -> str | None:
     if prefixed_only and stripped == candidate:
         return None
     digits = _SEPARATORS.sub("", stripped)
-    if re.fullmatch(r"\d{9}[\dXx]", digits) and _check10(digits):
+    if re.fullmatch(r"\d{9}[\dXx]", digits, re.ASCII) and _check10(digits):
         return to13(digits.upper())
-    if re.fullmatch(r"97[89]\d{10}", digits) and _check13(digits):
+    if re.fullmatch(r"97[89]\d{10}", digits, re.ASCII) and _check13(digits):
         return digits
     return None
 

@@ -12,12 +12,12 @@ import re
 _PMID = re.compile(
     r"^(?:pmid:?\s*|(?:https?://)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed/))"
     r"(?P<id>[1-9]\d{0,8})/?(?:[?#].*)?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _PMCID = re.compile(
     r"^(?:pmcid:?\s*)?(?:(?:https?://)?(?:(?:www\.)?ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/"
     r"articles/|(?:www\.)?europepmc\.org/article/pmc/))?(?:pmc)(?P<id>[1-9]\d{0,8})/?(?:[?#].*)?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 

@@ -51,10 +51,19 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: The largest cache file read back (a 16,000-entry library's table is about 5 MiB; its export 10 MiB).
+MAX_CACHE_BYTES = 256 * 2**20
+
+
 def load(key: str, part: str) -> Any:
     """The payload stored as ``part`` (``index`` or ``tables``) for the bytes hashing to ``key``, or None."""
+    from citetool.library import storage
+
     try:
-        data = jsondata.loads((_folder(part) / f"{key}.json").read_bytes())
+        raw = storage.read_private(_folder(part) / f"{key}.json", MAX_CACHE_BYTES)
+        if raw is None:
+            return None
+        data = jsondata.loads(raw)
         if data.get("format") != FORMAT or data.get("version") != __version__:
             return None
         return data["payload"]
@@ -71,13 +80,18 @@ def store(key: str, part: str, payload: Any) -> None:
 
 def load_text(key: str, part: str) -> tuple[Any, str] | None:
     """A text stored with :func:`store_text` and its JSON header payload, or None."""
+    from citetool.library import storage
+
     try:
-        with (_folder(part) / f"{key}.txt").open("rb") as stream:
-            header = jsondata.loads(stream.readline())
-            if header.get("format") != FORMAT or header.get("version") != __version__:
-                return None
-            return header["payload"], stream.read().decode("utf-8")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raw = storage.read_private(_folder(part) / f"{key}.txt", MAX_CACHE_BYTES)
+        if raw is None:
+            return None
+        first, _newline, rest = raw.partition(b"\n")
+        header = jsondata.loads(first)
+        if header.get("format") != FORMAT or header.get("version") != __version__:
+            return None
+        return header["payload"], rest.decode("utf-8")
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -90,14 +104,15 @@ def store_text(key: str, part: str, payload: Any, text: str, keep: int = 2) -> N
 
 def first_time(name: str) -> bool:
     """Whether this is the first time citetool says ``name`` (a tip) to this user; remembered from now on."""
+    from citetool.errors import CitetoolError
     from citetool.library import storage
 
     marker = _folder("said") / name
-    if marker.exists():
+    if os.path.lexists(marker):
         return False
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, CitetoolError):
         storage.private_folder(marker.parent)
-        marker.touch(mode=0o600)
+        storage.write_atomic(marker, b"", private=True, durable=False, follow_links=False)
     return True
 
 
@@ -108,7 +123,7 @@ def _write(path: Path, data: bytes | list[bytes], keep: int, durable: bool = Tru
 
     with contextlib.suppress(OSError, CitetoolError):
         storage.private_folder(path.parent)
-        storage.write_atomic(path, data, private=True, durable=durable)
+        storage.write_atomic(path, data, private=True, durable=durable, follow_links=False)
         cached = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda item: item.stat().st_mtime, reverse=True)
         for old in cached[keep:]:
             old.unlink(missing_ok=True)

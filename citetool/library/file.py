@@ -191,6 +191,13 @@ class Library:
     def document(self) -> Document:
         if self._document is None:
             document = parse(self.text)
+            conflicts = _conflict_regions(self.data)
+            if conflicts:  # inside a conflict the same key stands twice: the conflict is the problem, said once
+                document.problems = [problem for problem in document.problems if not (
+                    "duplicate key" in problem.message and any(a <= problem.line <= b for a, b in conflicts))]
+                message = "an unresolved merge conflict (git's <<<<<<< ... >>>>>>> markers, to line {end}); keep " \
+                          "one version, delete the markers, then run citetool again"  # fmt: skip
+                document.problems[:0] = [Problem(start, None, message.format(end=end)) for start, end in conflicts]
             document.problems[:0] = self.byte_problems
             self._document = document
         return self._document
@@ -292,8 +299,11 @@ class Library:
 
     @property
     def newline(self) -> str:
-        """The file's line ending, so appended entries match it."""
-        return "\r\n" if b"\r\n" in self.data[:10000] else "\n"
+        """The file's line ending, so appended entries match it: CRLF, old Mac's CR alone, or LF."""
+        head = self.data[:10000]
+        if b"\r\n" in head:
+            return "\r\n"
+        return "\r" if b"\r" in head and b"\n" not in head else "\n"
 
     def release(self) -> None:
         """Drop the decoded text and the parsed entries; they are read again if anything asks.
@@ -350,12 +360,14 @@ class Library:
         encodes the file again.
         """
         newline = self.newline
-        chunk = (source.strip("\n").replace("\n", newline) + newline).encode("utf-8")
+        chunk = source.strip("\n").replace("\n", newline)
         data = self.data
         if self._blank():
-            return data + chunk
-        separator = newline if data.endswith((b"\n", b"\r")) else newline * 2
-        return data + separator.encode("ascii") + chunk
+            return data + (chunk + newline).encode("utf-8")
+        if not data.endswith((b"\n", b"\r")):
+            # A file without a final line break keeps that shape: removing the entry gives its bytes back.
+            return data + (newline * 2 + chunk).encode("utf-8")
+        return data + (newline + chunk + newline).encode("utf-8")
 
     def _blank(self) -> bool:
         """Whether the text is empty or all white space, decoding it only when the bytes cannot tell."""
@@ -375,8 +387,9 @@ class Library:
         """The file contents without the entries ``keys``.
 
         Each entry's span goes, with the line ending after it and the blank
-        line before it, so removing an entry that ``appended`` added gives
-        back the bytes from before.
+        line before it (both line endings before it when it ends the file
+        with none after it), so removing an entry that ``appended`` added
+        gives back the bytes from before.
         """
         text = self.text
         newline = self.newline
@@ -384,10 +397,35 @@ class Library:
             start, end = block.start, block.end
             if text.startswith(newline, end):
                 end += len(newline)
-            if text[:start].endswith(newline * 2):
+                if text[:start].endswith(newline * 2):
+                    start -= len(newline)
+            elif end == len(text) and text[:start].endswith(newline * 2):
+                start -= 2 * len(newline)
+            elif text[:start].endswith(newline * 2):
                 start -= len(newline)
             text = text[:start] + text[end:]
         return self.encoded(text)
+
+
+_CONFLICT_MARK = re.compile(rb"^(<{7}|>{7})(?:[ \t].*)?$", re.MULTILINE)
+
+
+def _conflict_regions(data: bytes) -> list[tuple[int, int]]:
+    """The line spans ``(first, last)`` of git's conflict blocks left in ``data`` (``<<<<<<<`` to ``>>>>>>>``)."""
+    if b"<<<<<<<" not in data:
+        return []
+    regions: list[tuple[int, int]] = []
+    start: int | None = None
+    for match in _CONFLICT_MARK.finditer(data):
+        line = data.count(b"\n", 0, match.start()) + 1
+        if match.group(1).startswith(b"<"):
+            start = line if start is None else start
+        elif start is not None:
+            regions.append((start, line))
+            start = None
+    if start is not None:
+        regions.append((start, data.count(b"\n") + 1))
+    return regions
 
 
 #: Control bytes no .bib file should hold (tab, line feed, carriage return and form feed are white space).

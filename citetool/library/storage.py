@@ -37,9 +37,16 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold the exclusive write lock of ``path`` for the duration of the block."""
+    """Hold the exclusive write lock of ``path`` for the duration of the block.
+
+    The folder must exist: a library path with a typo in its folder is an
+    error, not a reason to create folders (filelock would make them).
+    """
     from filelock import FileLock, Timeout
 
+    folder = target(path).parent
+    if not folder.is_dir():
+        raise WriteFailed(f"{path}: the folder {folder} does not exist; create it first or pass another --library")
     try:
         where = lock_path(path)
         if where.is_symlink() or (where.exists() and not where.is_file()):
@@ -61,15 +68,31 @@ def locked(path: Path) -> Iterator[None]:
 def _describe(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
     return exc.strerror or str(exc)
 
 
 class Staged:
-    """New contents written beside a file, waiting to replace it: so that several files change all or none."""
+    """New contents written beside a file, waiting to replace it: so that several files change all or none.
 
-    def __init__(self, path: Path, data: bytes) -> None:
-        self.path = target(path)
-        info = os.stat(self.path)
+    The new file gets the old one's mode and (where the process may give it)
+    its owner.  With ``expected``, :meth:`commit` first checks that the file
+    still holds those bytes: another program's save since citetool read it
+    is :class:`ChangedMeanwhile`, never overwritten.  Staging never follows
+    a symlink at ``path``: the caller has decided which real file to change.
+    """
+
+    def __init__(self, path: Path, data: bytes, expected: bytes | None = None) -> None:
+        self.path = path
+        self.expected = expected
+        self.temp: str | None = None
+        try:
+            info = os.lstat(self.path)
+        except OSError as exc:
+            raise WriteFailed(f"{path}: cannot be written ({_describe(exc)}); no file was changed") from exc
+        if stat.S_ISLNK(info.st_mode):
+            raise WriteFailed(f"{path}: is a symbolic link; citetool changes only the file itself")
         refuse_unwritable(self.path, info)
         try:
             handle, self.temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
@@ -78,16 +101,35 @@ class Staged:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(self.temp, stat.S_IMODE(info.st_mode))
+            _give_back(self.temp, (info.st_uid, info.st_gid))
         except OSError as exc:
             self.discard()
             raise WriteFailed(f"{path}: not written ({_describe(exc)}); no file was changed") from exc
 
+    def check(self) -> None:
+        """:class:`ChangedMeanwhile` if the file no longer holds the bytes it was read with."""
+        if self.expected is not None and _current(self.path) != self.expected:
+            raise ChangedMeanwhile(f"{self.path}: changed by another program since citetool read it; nothing was "
+                                   "written, run the command again")  # fmt: skip
+
     def commit(self) -> None:
-        os.replace(self.temp, self.path)
+        if self.temp is not None:
+            os.replace(self.temp, self.path)
+            self.temp = None
 
     def discard(self) -> None:
-        with contextlib.suppress(OSError, AttributeError):
-            os.unlink(self.temp)
+        if self.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+            self.temp = None
+
+
+def _give_back(name: str, owner: tuple[int, int]) -> None:
+    """Give the new file ``name`` the old file's owner and group, where the process may (root may; others keep
+    what they can)."""
+    if owner != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(OSError):
+            os.chown(name, *owner)
 
 
 def refuse_unwritable(path: Path, info: os.stat_result) -> None:
@@ -112,6 +154,7 @@ def write_atomic(
     private: bool = False,
     durable: bool = True,
     expected: bytes | None = None,
+    follow_links: bool = True,
 ) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its permission bits.
 
@@ -123,13 +166,18 @@ def write_atomic(
     the old file or the new one; a cache that can tell a cut file from a
     whole one may skip that.  With ``expected``, the file is read once more
     just before it is replaced, and :class:`ChangedMeanwhile` is raised if
-    it no longer holds those bytes.
+    it no longer holds those bytes.  A symlink at ``path`` is followed (a
+    library kept elsewhere and linked), unless ``follow_links`` is false: a
+    cache file is then written as a new file renamed over whatever stood at
+    ``path``, link or not, so a link planted there changes nothing else.
     """
-    path = target(path)
+    path = target(path) if follow_links else path
     folder = path.parent if str(path.parent) else Path(".")
     owner: tuple[int, int] | None = None
     try:
-        info = os.stat(path)
+        info = os.stat(path) if follow_links else os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            raise FileNotFoundError  # replaced, never followed
     except FileNotFoundError:
         mode: int | None = 0o600 if private else None
     except OSError as exc:
@@ -152,9 +200,8 @@ def write_atomic(
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temp_name, mode)
-        if owner is not None and owner != (os.geteuid(), os.getegid()):
-            with contextlib.suppress(OSError):  # only root may give a file away; others keep what they can
-                os.chown(temp_name, *owner)
+        if owner is not None:
+            _give_back(temp_name, owner)
         if expected is not None and _current(path) != expected:
             raise ChangedMeanwhile(f"{path}: changed by another program while citetool was writing it; try again")
         os.replace(temp_name, path)
@@ -187,8 +234,15 @@ CACHE_PARTS_PREFIXES = ("works", "ids", "index", "tables", "export-", "show-json
 
 def private_folder(folder: Path) -> None:
     """Make ``folder`` exist, readable by the user alone (0700), whatever the umask and its mode before;
-    and its parent, the cache root, too when that is citetool's own (never a folder the user also uses)."""
+    and its parent, the cache root, too when that is citetool's own (never a folder the user also uses).
+
+    A folder inside the cache root that is a symlink, or not the user's own, is refused
+    (:class:`WriteFailed`): a link planted there would send cache files, and the chmod, elsewhere.
+    """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    info = os.lstat(folder)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        raise WriteFailed(f"{folder}: is a link, or not a folder of this user; the cache is not written there")
     root = folder.parent
     ours = root.name == "citetool" or all(child.name.startswith(CACHE_PARTS_PREFIXES) for child in root.iterdir())
     for each in (folder, root) if ours else (folder,):
@@ -196,10 +250,74 @@ def private_folder(folder: Path) -> None:
             os.chmod(each, 0o700)
 
 
+class Unreadable(Exception):
+    """A file that :func:`read_regular` will not read: not a regular file, too big, or an OS error."""
+
+
+def read_regular(path: Path, limit: int, follow_links: bool = True) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them; :class:`Unreadable` with the reason.
+
+    The file is opened without blocking and checked on the open descriptor,
+    so a FIFO (which would hang the read), a device (``/dev/zero`` never
+    ends) or a folder is refused whatever was at the path a moment before.
+    ``FileNotFoundError`` passes through.  ``follow_links`` false refuses a
+    symlink (``O_NOFOLLOW``): for files only citetool writes, such as caches.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= os.O_NOFOLLOW
+    try:
+        handle = os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError as exc:
+        raise Unreadable("is a directory") from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Unreadable("is a symbolic link") from exc
+        raise Unreadable(_describe(exc)) from exc
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise Unreadable("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("is not a regular file (a device, FIFO or socket)")
+        if info.st_size > limit:
+            raise Unreadable(f"is larger than {_size(limit)}")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(handle, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise Unreadable(f"is larger than {_size(limit)}")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Unreadable(_describe(exc)) from exc
+    finally:
+        os.close(handle)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit // 1024} KiB"
+
+
+def read_private(path: Path, limit: int) -> bytes | None:
+    """A cache file's bytes, or None: missing, a symlink, not a regular file, too big or unreadable alike."""
+    try:
+        return read_regular(path, limit, follow_links=False)
+    except (OSError, Unreadable):
+        return None
+
+
+#: The largest library citetool reads (the largest real ones are about 10 MiB).
+MAX_LIBRARY_BYTES = 1 << 30
+
+
 def read_bytes(path: Path) -> bytes:
     """Read a whole regular file, turning OS errors into one-line citetool errors.
 
-    Anything else (a FIFO, which would block, a device, a folder) is refused before it is opened.
+    Anything else (a FIFO, which would block, a device, a folder) is refused before it is read.
     """
     try:
         info = os.stat(path)
@@ -212,12 +330,6 @@ def read_bytes(path: Path) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise LibraryInvalid(f"{path}: is not a regular file (a device or FIFO); pass --library FILE")
     try:
-        return path.read_bytes()
-    except IsADirectoryError as exc:
-        raise LibraryInvalid(f"{path}: is a directory, not a .bib file; pass --library FILE") from exc
-    except PermissionError as exc:
-        raise LibraryInvalid(f"{path}: cannot be read (permission denied)") from exc
-    except OSError as exc:
-        if exc.errno == errno.ENOENT:
-            raise
-        raise LibraryInvalid(f"{path}: cannot be read ({exc.strerror})") from exc
+        return read_regular(path, MAX_LIBRARY_BYTES)
+    except Unreadable as exc:
+        raise LibraryInvalid(f"{path}: cannot be read ({exc})") from exc

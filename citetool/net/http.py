@@ -207,7 +207,10 @@ class HttpClient:
         while True:
             attempt += 1
             retry_after: float | None = None
+            queued = time.monotonic()
             self.limiter.acquire()
+            # Time spent waiting for a turn (behind a slow answer to another item) is not this item's.
+            deadline += time.monotonic() - queued
             try:
                 return call(label, deadline)
             except httpx2.HTTPStatusError as exc:
@@ -269,11 +272,17 @@ class HttpClient:
                 if done is not None:
                     done(item)
 
+        pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(unique))))
         try:
-            with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unique)))) as pool:
-                return dict(zip(unique, pool.map(one, unique), strict=True))
-        finally:
-            self.close()
+            results = dict(zip(unique, pool.map(one, unique), strict=True))
+        except BaseException:
+            # Never waits for lookups in flight: after Ctrl-C the process ends at once, not when a slow
+            # server is done with its answer.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        self.close()
+        return results
 
     def deadline(self) -> float:
         """The monotonic time by which one item's lookup must be done, retries included."""

@@ -18,6 +18,8 @@ from citetool import jsondata
 from citetool.errors import WriteFailed
 from citetool.library import storage
 
+#: The largest cache file read back (a record is read from a reply of at most 16 MiB).
+MAX_RECORD_BYTES = 32 * 2**20
 #: Variables of which a stored record has at least one; anything else in a cache file is not a record.
 RECORD_FIELDS = ("title", "author", "editor", "container-title")
 
@@ -37,9 +39,10 @@ class RecordCache:
 
     def get(self, kind: str, identifier: str) -> dict[str, Any] | None:
         """The stored record, or None (a missing, corrupt or hand-made file counts as absent)."""
+        raw = storage.read_private(self._path(kind, identifier), MAX_RECORD_BYTES)
         try:
-            data = jsondata.loads(self._path(kind, identifier).read_bytes())
-        except (OSError, ValueError):
+            data = jsondata.loads(raw) if raw is not None else None
+        except ValueError:
             return None
         return data if is_record(data) else None
 
@@ -49,6 +52,6 @@ class RecordCache:
             path = self._path(kind, identifier)
             storage.private_folder(path.parent)
             data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            storage.write_atomic(path, data, private=True)
+            storage.write_atomic(path, data, private=True, follow_links=False)
         except (OSError, ValueError, WriteFailed):
             pass

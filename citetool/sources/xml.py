@@ -39,14 +39,32 @@ def text(element: Element | None) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+#: Markup nested deeper than this (no title has it; a hostile reply may) is read as its text alone.
+MAX_MARKUP_DEPTH = 32
+
+
 def markup(element: Element | None) -> str:
     """The inside of ``element`` as an HTML-like fragment (``<i>in vivo</i> &amp; ...``) for
-    :func:`citetool.crossref.markup.to_latex`, which reads Crossref's titles the same way."""
+    :func:`citetool.crossref.markup.to_latex`, which reads Crossref's titles the same way.
+
+    Walked without recursion; tags nested more than :data:`MAX_MARKUP_DEPTH`
+    deep are dropped and their text kept, so 100,000 nested ``<i>`` are text.
+    """
     if element is None:
         return ""
     pieces = [html.escape(element.text or "", quote=False)]
-    for child in element:
-        tag = child.tag.rsplit("}", 1)[-1]
-        pieces.append(f"<{tag}>{markup(child)}</{tag}>")
-        pieces.append(html.escape(child.tail or "", quote=False))
+    # A stack of (child, depth) to open, and closing tags with the tail that follows them.
+    stack: list[tuple[Element, int] | str] = [(child, 1) for child in reversed(list(element))]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            pieces.append(item)
+            continue
+        child, depth = item
+        tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        shown = depth <= MAX_MARKUP_DEPTH and tag
+        tail = html.escape(child.tail or "", quote=False)
+        pieces.append((f"<{tag}>" if shown else "") + html.escape(child.text or "", quote=False))
+        stack.append((f"</{tag}>" if shown else "") + tail)
+        stack.extend((grandchild, depth + 1) for grandchild in reversed(list(child)))
     return "".join(pieces)

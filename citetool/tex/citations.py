@@ -12,19 +12,24 @@ import re
 from pathlib import Path
 
 from citetool.errors import CitetoolError
+from citetool.library import storage
 
 ALL = "*"
 _CITATION = re.compile(r"\\citation\{([^}]*)\}")
 _INPUT = re.compile(r"\\@input\{([^}]*)\}")
+#: The largest .aux or .bcf read: a 10,000-citation document's is a few MiB.
+MAX_AUX_BYTES = 64 * 2**20
 
 
-def _read(path: Path) -> str:
+def read(path: Path) -> str:
+    """The text of a ``.aux`` or ``.bcf`` file; a missing, irregular (a FIFO, ``/dev/zero``) or huge one is
+    a one-line :class:`CitetoolError`."""
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        return storage.read_regular(path, MAX_AUX_BYTES).decode("utf-8", errors="replace")
     except FileNotFoundError as exc:
         raise CitetoolError(f"{path}: no such file; run LaTeX on the document first") from exc
-    except OSError as exc:
-        raise CitetoolError(f"{path}: cannot be read ({exc.strerror})") from exc
+    except storage.Unreadable as exc:
+        raise CitetoolError(f"{path}: cannot be read ({exc})") from exc
 
 
 def _from_aux(path: Path, seen: set[Path]) -> list[str]:
@@ -32,7 +37,7 @@ def _from_aux(path: Path, seen: set[Path]) -> list[str]:
     if resolved in seen:
         return []
     seen.add(resolved)
-    text = _read(path)
+    text = read(path)
     if "\\relax" not in text and "\\citation" not in text and "\\@input" not in text and text.strip():
         raise CitetoolError(f"{path}: does not look like a LaTeX .aux file")
     keys: list[str] = []
@@ -51,7 +56,7 @@ def _from_bcf(path: Path) -> list[str]:
     import xml.etree.ElementTree as ElementTree
 
     try:
-        root = ElementTree.fromstring(_read(path).encode("utf-8"))
+        root = ElementTree.fromstring(read(path).encode("utf-8"))
     except ElementTree.ParseError as exc:
         raise CitetoolError(f"{path}: not a valid biblatex .bcf file ({exc})") from exc
     return [element.text.strip() for element in root.iter() if element.tag.endswith("citekey") and element.text]
@@ -73,7 +78,7 @@ def bibliography_files(path: Path) -> list[str]:
         import xml.etree.ElementTree as ElementTree
 
         try:
-            root = ElementTree.fromstring(_read(path).encode("utf-8"))
+            root = ElementTree.fromstring(read(path).encode("utf-8"))
         except ElementTree.ParseError as exc:
             raise CitetoolError(f"{path}: not a valid biblatex .bcf file ({exc})") from exc
         names = [
@@ -81,6 +86,6 @@ def bibliography_files(path: Path) -> list[str]:
             if element.tag.endswith("datasource") and element.text and element.get("type", "file") == "file"
         ]  # fmt: skip
     else:
-        names = [name.strip() for match in _BIBDATA.finditer(_read(path)) for name in match.group(1).split(",")]
+        names = [name.strip() for match in _BIBDATA.finditer(read(path)) for name in match.group(1).split(",")]
         names = [name if name.lower().endswith(".bib") else name + ".bib" for name in names if name]
     return list(dict.fromkeys(names))
