@@ -28,7 +28,7 @@ LAYERS: dict[str, set[str]] = {
     "csl": {"bib", "identifiers"},
     "tex": {"bib", "library"},  # .aux, .bcf and .tex files are read and written through library.storage
     "writers": {"bib", "csl", "identifiers"},
-    "readers": {"bib", "crossref", "identifiers"},
+    "readers": {"bib", "crossref", "csl", "identifiers"},  # CSL-JSON and RIS are read by inverting csl.items
     "actions": {"bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers"},
     "cli": {"actions", "bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers"},
 }

@@ -37,7 +37,12 @@ READ_AS: list[tuple[str, str, str]] = [
     (r"\ding{51} ok", "✓ ok", None),
     (r"\immediate\write18{touch pwned}", "", None),
     (r"$\alpha$-helix $x^2 \leq y$", "α-helix x² ≤ y", "α-helix x<sup>2</sup> ≤ y"),
-    (r"\unknownmacro{kept} \othermacro text", "kept text", None),
+    # An unknown command with an argument gives way to it; alone, it is a word (issue #22: no lost words).
+    (r"\unknownmacro{kept} \othermacro text", "kept othermacro text", None),
+    (r"The status of {\VAX}/{\TeX} at Brown", "The status of VAX/TeX at Brown", None),
+    (r"{\smc mf medley} and {\ninesmc Keynote}", "mf medley and Keynote", None),
+    (r"\DVItoVDU{} 3.0 and \NetBibTeX{}ing", "DVItoVDU 3.0 and NetBibTeXing", None),
+    (r"The {\TeX} Live Guide, \nth{4} edition", "The TeX Live Guide, 4th edition", None),
     (r"{\'{\i}} \v{s}\'{c}\H{o} \d{o}\textcommabelow{S} \c{a}", "í šćő ọȘ a\u0327", None),
     (r"-{}- and --- and ``quoted''", "-- and — and “quoted”", None),
     (r"\href{http://x.org}{Link text} and \textperiodcentered", "Link text and ·", None),
@@ -180,8 +185,9 @@ def test_ris_carries_month_and_day_and_rispy_reads_them(tmp_path: Path) -> None:
     by_title = {record["title"]: record for record in records}
     child = by_title["Spin dynamics of H₂O in E. coli"]
     assert child["date"] == "2001/03/05/" and child["year"] == "2001"
-    assert child["secondary_title"] == "Proceedings of the Meeting"  # the parent's title, as booktitle
-    assert child["start_page"] == "20" and "end_page" not in child
+    # A conference paper is CONF with its proceedings in C3 (Zotero's and citation-js's reading; issue #22).
+    assert child["type_of_reference"] == "CONF" and child["custom3"] == "Proceedings of the Meeting"
+    assert child["start_page"] == "20" and child["end_page"] == "20"  # 20--20, as written
     assert by_title["T"]["date"] == "2020/09//" and by_title["T"]["end_page"] == "48"
 
 
@@ -194,7 +200,7 @@ def test_csl_json_validates_and_carries_rich_text(tmp_path: Path) -> None:
     assert child["title"] == "Spin dynamics of H<sub>2</sub>O in <i>E. coli</i>"
     assert child["container-title"] == "Proceedings of the <i>Meeting</i>"
     assert child["issued"] == {"date-parts": [[2001, 3, 5]]}
-    assert child["page"] == "20"
+    assert child["page"] == "20-20"  # as written (20--20), as citation-js and pandoc read it (issue #22)
     assert child["publisher"] == "Pub"
     dated = next(item for item in items if item["id"] == "dated")
     assert dated["page"] == "1-48" and dated["issued"] == {"date-parts": [[2020, 9]]}

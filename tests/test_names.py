@@ -70,6 +70,10 @@ _ESCAPE = re.compile(r"\\[^A-Za-z\s]")  # bibtexparser drops a leading \' or \" 
 _GLUED_AND = re.compile(r"[a-z]and[A-Z]|\band[A-Z]")
 # A special character with a group inside (``{\\'{E}}``): bibtexparser reads its case from the text after it.
 _NESTED_SPECIAL = re.compile(r"\{\\[^A-Za-z{}]\{")
+# BibTeX's own letters (``{\\AA}ke``, ``{\\aa}.``): BibTeX's von test takes the command's case (bibtex.web,
+# von_token_found: \\OE \\AE \\AA \\O \\L upper, their lower-case forms and \\i \\j \\ss lower); bibtexparser
+# reads the letters after the group.
+_COMMAND_CASED = re.compile(r"\{\\(?:OE|AE|AA|O|L|oe|ae|aa|o|l|i|j|ss)\}")
 
 
 def _bibtexparser_slips(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
@@ -80,7 +84,7 @@ def _bibtexparser_slips(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
         _letters(*ours) != _letters(*theirs)
         or (_same(unescaped, tuple(_ESCAPE.sub("", part) for part in theirs)) and not _same(ours, theirs))
         or (theirs[0].islower() and " " not in theirs[0] and theirs[2].startswith(ours[2]))  # a lower-case last word
-        or any(_NESTED_SPECIAL.search(part) or "\\~" in part for part in ours)
+        or any(_NESTED_SPECIAL.search(part) or "\\~" in part or _COMMAND_CASED.search(part) for part in ours)
         or bool(_GLUED_AND.search(" ".join(ours)))  # "DonatiandMontemanni": a list with its spaces lost
     )
 

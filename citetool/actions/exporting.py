@@ -16,7 +16,7 @@ from pathlib import Path
 
 from citetool import writers as formats
 from citetool.actions import listing
-from citetool.bib.entry import Entry, MacroRef, Value
+from citetool.bib.entry import Entry
 from citetool.bib.work import Resolver, Work
 from citetool.errors import UsageError
 from citetool.library.file import Library
@@ -50,40 +50,6 @@ def select(
         reader = resolver or lib.resolver()
         entries = [entry for entry in entries if listing.matches(reader.work(entry), query)]
     return entries, missing
-
-
-def _parents(lib: Library, entries: list[Entry]) -> list[Entry]:
-    """``crossref``/``xdata`` targets of ``entries`` (transitively) not already among them."""
-    chosen = {entry.key for entry in entries}
-    by_lower = {key.lower(): key for key in lib.keys}
-    found: list[Entry] = []
-    queue = list(entries)
-    while queue:
-        entry = queue.pop(0)
-        for name in ("crossref", "xdata"):
-            target = entry.text(name, lib.strings)
-            for key in (target or "").split(","):
-                parent_key = by_lower.get(key.strip().lower())
-                if parent_key is not None and parent_key not in chosen:
-                    chosen.add(parent_key)
-                    (parent,), _missing = lib.named([parent_key])
-                    found.append(parent)
-                    queue.append(parent)
-    return found
-
-
-def _macros_used(lib: Library, entries: list[Entry]) -> dict[str, Value]:
-    """The ``@string`` definitions the entries need, macros of macros included, in library order."""
-    needed: set[str] = set()
-    queue = [part.name.lower() for entry in entries for value in entry.fields.values()
-             for part in value.parts if isinstance(part, MacroRef)]  # fmt: skip
-    while queue:
-        name = queue.pop()
-        if name in needed or name not in lib.strings:
-            continue
-        needed.add(name)
-        queue.extend(part.name.lower() for part in lib.strings[name].parts if isinstance(part, MacroRef))
-    return {name: value for name, value in lib.strings.items() if name in needed}
 
 
 def write_output(path: Path, text: str, library: Path) -> None:
@@ -212,8 +178,8 @@ def _export(
 
         context.memo = Memo(lib.path)
     if spec.source:
-        entries = entries + _parents(lib, entries)
-        context.strings = _macros_used(lib, entries)
+        parents, context.strings = resolver.dependencies(entries)
+        entries = entries + parents
         context.preambles = lib.preambles
     text = formats.writer(format_name)(_works(lib, entries, resolver, release=not spec.source), context)
     return ExportResult(text=text, missing=missing, warnings=warnings)

@@ -30,6 +30,7 @@ from citetool.bib.entry import Entry, Value
 from citetool.bib.latex import to_text
 from citetool.bib.names import parse_names
 from citetool.bib.source import entry_diff, entry_source
+from citetool.bib.work import PUBLISHED_FIELDS, Work
 from citetool.crossref.client import Client
 from citetool.crossref.mapping import names_of, to_entry
 from citetool.crossref.markup import to_latex
@@ -49,9 +50,6 @@ SHOWN = 0.5
 PREPRINT_PREFIXES = ("10.1101/", "10.21203/", "10.20944/", "10.31219/", "10.31234/", "10.31235/", "10.26434/")
 #: Fields of the preprint that the published entry keeps.
 KEPT_FIELDS = ("eprint", "archiveprefix", "primaryclass", "eprinttype", "eprintclass")
-#: Fields whose presence says an entry is already a published version.
-PUBLISHED_FIELDS = ("journal", "journaltitle", "booktitle")
-
 
 @dataclass
 class Upgrade:
@@ -92,28 +90,20 @@ def _text(entry: Entry, name: str) -> str:
     return to_text(value.resolve({})) if value is not None else ""
 
 
-def preprint_id(entry: Entry) -> str | None:
-    """The arXiv ID an entry is the preprint of, if it is one."""
-    prefix = _text(entry, "archiveprefix") or _text(entry, "eprinttype")
-    if "eprint" in entry.fields and prefix.lower() in ("", "arxiv"):
-        found = arxiv_id.parse(_text(entry, "eprint"))
-        if found is not None:
-            return found.base
-    doi = entry.doi
-    found = arxiv_id.from_doi(doi) if doi else None
-    return found.base if found else None
-
-
-def is_preprint(entry: Entry, client: Client) -> bool:
-    if any(name in entry.fields for name in PUBLISHED_FIELDS):
+def is_preprint(work: Work, client: Client) -> bool:
+    """Whether an entry is a preprint to upgrade: an arXiv preprint (:attr:`Work.is_preprint`, the one rule),
+    or, with no journal or book, a DOI of a preprint server or of Crossref's ``posted-content``."""
+    if work.is_preprint:
+        return True
+    if any(name in work.latex for name in PUBLISHED_FIELDS):
         return False
-    doi = entry.doi
+    doi = work.doi
     if doi and not arxiv_id.from_doi(doi):
         if doi.startswith(PREPRINT_PREFIXES):
             return True
         cached = client.cache.get(doi)
         return cached is not None and cached.message.get("type") == "posted-content"
-    return preprint_id(entry) is not None
+    return False
 
 
 def _words(text: str) -> list[str]:
@@ -167,13 +157,17 @@ def plan(
         raise UnknownKeys(missing, str(lib.path), lib.keys)
     result = UpgradePlan()
     asked = [lib.entries[key] for key in keys] if keys else list(lib.entries.values())
+    resolver = lib.resolver()
     preprints: list[Entry] = []
+    arxiv_ids: dict[str, str] = {}
     for entry in asked:
-        if is_preprint(entry, client):
+        work = resolver.work(entry)
+        if is_preprint(work, client):
             preprints.append(entry)
+            if work.arxiv is not None:
+                arxiv_ids[entry.key] = work.arxiv
         elif keys:  # only entries named on the command line are reported as left alone
             result.published.append(entry.key)
-    arxiv_ids = {entry.key: found for entry in preprints if (found := preprint_id(entry))}
     records = arxiv.fetch_many(list(arxiv_ids.values())) if arxiv_ids else {}
     for entry in preprints:
         try:

@@ -20,17 +20,3 @@ VENUE_FIELDS = (
     "journal", "journaltitle", "booktitle", "series", "publisher", "school", "institution", "howpublished",
     "organization",
 )  # fmt: skip
-
-#: Fields a ``crossref`` parent does not hand down (biber's defaults): identity, and the parent's own titles,
-#: which become the child's book titles instead (see :data:`INHERITED_AS`).
-NOT_INHERITED = frozenset({
-    "crossref", "xref", "xdata", "ids", "entryset", "entrysubtype", "execute", "label", "options", "presort",
-    "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro", "sortkey",
-    "title", "subtitle", "titleaddon", "shorttitle", "sorttitle", "indextitle", "indexsorttitle",
-})  # fmt: skip
-
-#: Parent field -> the child field it fills when the child has none (``title`` of the proceedings is the
-#: ``booktitle`` of its papers).
-INHERITED_AS: dict[str, str] = {
-    "title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon",
-}  # fmt: skip

@@ -8,9 +8,11 @@ composed), ``\\textit{x}``, ``{\\it x\\/}`` and ``\\emph`` become italic spans,
 group at the top of a value a case-protected span (BibTeX's rule: not one
 that starts with a command), logos their names, math Unicode where it can be.
 
-A command that cannot be read is dropped and its argument kept as text: it is
-never printed as its own name, and never loses its argument.  Values with no
-LaTeX in them (most) skip the reader entirely.
+A command citetool does not know loses no word: with an argument it is
+dropped and the argument kept (``\\acro{PERL}``); at the start of a group with
+words after it, it is a font switch (``{\\smc Keynote}``); anything else is a
+logo or name defined elsewhere, and its name is the word (``{\\VAX}`` -> VAX).
+Values with no LaTeX in them (most) skip the reader entirely.
 
 :func:`to_text` is the plain text of :func:`decode`, white space collapsed.
 """
@@ -81,6 +83,7 @@ class _Reader:
         self.text = text
         self.tokens = list(_TOKEN.finditer(text))
         self.pos = 0
+        self.spaced = False  # whether the control word just read swallowed white space after it
 
     def peek(self) -> re.Match[str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -140,6 +143,7 @@ class _Reader:
             else:
                 out.extend(inner)
         elif word is not None:
+            self.spaced = token.group(0)[-1:].isspace()
             switched = self.command(word, out, depth, math)
             if math and token.group(0)[-1:].isspace():
                 out.append(" ")  # TeX ignores it, but "x \leq y" reads as three words
@@ -262,6 +266,9 @@ class _Reader:
         elif name in ("frac", "dfrac", "tfrac"):
             numerator, denominator = _plain_of(self.argument(depth, math)), _plain_of(self.argument(depth, math))
             out.append(f"{numerator}/{denominator}")
+        elif name == "nth":  # \\nth{4}: 4th
+            number = _plain_of(self.argument(depth, math)).strip()
+            out.append(number + _ordinal(number))
         elif name == "sqrt":
             out.append("√" + _plain_of(self.argument(depth, math)))
         elif name == "ding":
@@ -286,7 +293,35 @@ class _Reader:
                 self.raw_argument()
         elif name in _pylatexenc_symbols():
             out.append(_pylatexenc_symbols()[name])
-        # Anything else is dropped; a braced argument after it is read as ordinary text.
+        else:
+            self.unknown(name, out, math)
+
+    def unknown(self, name: str, out: list[Node], math: bool) -> None:
+        """A command citetool has no table entry for: never a lost word.
+
+        * ``{\\smc Keynote}``, at the start of its group with words after it, is a font switch: dropped;
+        * ``\\acro{PERL}`` takes an argument: dropped, the argument read as text;
+        * anything else (``{\\VAX}``, ``\\JTeX:``, ``\\DVItoVDU{}``, ``\\Thanh``) is a name or logo
+          defined elsewhere (a style, ``tugboat.def``): its name is the word.
+        """
+        if math:
+            return  # $\\overline$: math notation, never a word
+        if len(name) == 2 and name[0] in ACCENTS and name[0].isalpha():
+            out.append(_accented([name[1]], ACCENTS[name[0]]))  # \\cS, written for \\c{S}: Ş
+            return
+        following = self.peek()
+        starts_group = not any((isinstance(node, str) and node.strip()) or isinstance(node, Span) for node in out)
+        if starts_group and self.spaced and following is not None and following.group(7) is not None and (
+                name.islower() or name.rstrip("0123456789").islower()):  # fmt: skip
+            return  # {\\tensl Title words}: a font switch of a style file
+        if following is not None and following.group(3) == "{":
+            if not self.text[following.end() :].lstrip(" ").startswith("}"):
+                return
+            self.raw_argument()  # \DVItoVDU{}: the empty group ends the name
+            out.append(name)
+            return
+        out.append(name)
+        self.keep_space(out)
 
     def character(self, source: str) -> str:
         """``\\char'176``, ``\\char"7E``, ``\\char`\\x``, ``\\char126``, ``\\symbol{126}``."""
@@ -309,6 +344,15 @@ class _Reader:
         elif char in CONTROL_SYMBOLS:
             out.append(CONTROL_SYMBOLS[char])
         # Any other \<symbol> is nothing a reader would see.
+
+
+def _ordinal(number: str) -> str:
+    """English ordinal suffix: 1st, 2nd, 3rd, 4th, 11th, 22nd."""
+    if not number.isdigit():
+        return ""
+    if number[-2:] in ("11", "12", "13"):
+        return "th"
+    return {"1": "st", "2": "nd", "3": "rd"}.get(number[-1], "th")
 
 
 def _plain_of(nodes: list[Node]) -> str:

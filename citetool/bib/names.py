@@ -118,11 +118,22 @@ def _case(word: str) -> int:
     return -1
 
 
+#: Special characters whose case is the command's own (BibTeX's ``von_token_found``): ``{\\L}ukasz`` is upper case.
+_UPPER_SPECIALS = frozenset({"OE", "AE", "AA", "O", "L"})
+_LOWER_SPECIALS = frozenset({"oe", "ae", "aa", "o", "l", "i", "j", "ss"})
+
+
 def _special_case(word: str, start: int) -> int:
-    """The case of the special character whose backslash is at ``start``: its first letter after the command."""
+    """The case of the special character whose backslash is at ``start``: the command's own for BibTeX's
+    letters (``\\L``, ``\\ss``), else its first letter after the command."""
     position = start + 1
     while position < len(word) and word[position].isalpha():  # the command's name
         position += 1
+    command = word[start + 1 : position]
+    if command in _UPPER_SPECIALS:
+        return 1
+    if command in _LOWER_SPECIALS:
+        return 0
     depth = 1
     for char in word[position:]:
         if char == "{":
@@ -201,11 +212,20 @@ def _protect(part: str) -> str:
     return "{" + part + "}" if _NAME_SYNTAX.search(part) else part
 
 
+def _family(family: str) -> str:
+    """A family name as BibTeX must see it: braced when it holds a comma or "and", or lower-case words BibTeX
+    would take for a particle (``{van de Pol}``, a family name of three words with no particle)."""
+    words = _words(family)
+    if len(words) > 1 and any(_is_lower(word) for word in words[:-1]) and not _wrapped_whole(family):
+        return "{" + family + "}"
+    return _protect(family)
+
+
 def format_name(name: Name) -> str:
     """A name written back as BibTeX: ``von Family, Jr., Given`` or ``{Organisation}``."""
     if name.literal:
         return "{" + name.family + "}"
-    family = _protect(name.family)
+    family = _family(name.family)
     if name.particle:
         family = f"{_protect(name.particle)} {family}"
     if name.suffix:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_DASHES = re.compile(r"\s*(?:-+|–|—|‒|\u2212)\s*")
 _RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*(?:-+|–|—|‒|\u2212)\s*([^\s\-–—]+)\s*$")
 
 
@@ -35,8 +36,9 @@ class Pages:
         return ", ".join(first if last is None else f"{first}{dash}{last}" for first, last in self.ranges)
 
     def csl(self) -> str:
-        """CSL-JSON's ``page``: ranges with a hyphen, which CSL processors format by the style."""
-        return self.joined("-")
+        """CSL-JSON's ``page``: the pages as written, each range's dash a hyphen (which CSL processors format by
+        the style); ``20--20`` stays ``20-20``, as citation-js and pandoc write it."""
+        return _DASHES.sub("-", self.text)
 
 
 def parse_pages(text: str) -> Pages | None:

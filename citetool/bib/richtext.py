@@ -40,7 +40,7 @@ def _flat(nodes: Rich) -> str:
     return "".join(node if isinstance(node, str) else _flat(node.children) for node in nodes)
 
 
-def _script(text: str, table: dict[str, str]) -> str:
+def scripted(text: str, table: dict[str, str]) -> str:
     """``text`` in Unicode sub- or superscript characters when each has one, else as it is."""
     return "".join(table[char] for char in text) if text and all(char in table for char in text) else text
 
@@ -51,9 +51,9 @@ def _plain(nodes: Rich) -> str:
         if isinstance(node, str):
             out.append(node)
         elif node.style == "sup":
-            out.append(_script(_flat(node.children), SUPERSCRIPTS))
+            out.append(scripted(_flat(node.children), SUPERSCRIPTS))
         elif node.style == "sub":
-            out.append(_script(_flat(node.children), SUBSCRIPTS))
+            out.append(scripted(_flat(node.children), SUBSCRIPTS))
         else:
             out.append(_plain(node.children))
     return "".join(out)

@@ -64,14 +64,23 @@ def without_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def dangerous_commands(latex: str) -> list[str]:
-    """The executing or file-reading commands that ``latex`` holds *as commands* (``\\\\write`` text is not one)."""
+#: What a ``@preamble`` may hold although a field may not: definitions and reading TeX files (``\\input
+#: tugboat.def``), which a document's own preamble does too.  Writing files and running programs stay refused.
+PREAMBLE_ALLOWED = frozenset({
+    "input", "include", "InputIfFileExists", "newcommand", "renewcommand", "providecommand",
+    "DeclareRobustCommand", "def", "gdef", "edef", "xdef", "let", "makeatletter", "makeatother", "@@input",
+})  # fmt: skip
+
+
+def dangerous_commands(latex: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """The executing or file-reading commands that ``latex`` holds *as commands* (``\\\\write`` text is not one),
+    but those ``allowed``."""
     found: list[str] = []
     for match in _COMMAND.finditer(latex):
         name = match.group(1)
         if match.group() == "^^":
             found.append("^^")
-        elif name is not None and (name in DANGEROUS or name.startswith("write")):
+        elif name is not None and (name in DANGEROUS or name.startswith("write")) and name not in allowed:
             found.append("\\" + name)
     return list(dict.fromkeys(found))
 

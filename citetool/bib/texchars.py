@@ -33,6 +33,7 @@ LETTERS: dict[str, str] = {
 
 #: Text-mode commands without arguments and the text they print.
 SYMBOLS: dict[str, str] = {
+    "hyphen": "-",
     "textendash": "–", "textemdash": "—", "dots": "…", "ldots": "…", "textellipsis": "…",
     "textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”",
     "lq": "‘", "rq": "’", "guillemotleft": "«", "guillemotright": "»", "guillemetleft": "«",
@@ -87,6 +88,11 @@ LOGOS: dict[str, str] = {
     "BibTeXing": "BibTeXing", "TeXhax": "TeXhax", "TeXMaG": "TeXMaG", "TTN": "TTN", "UKTUG": "UK TUG",
     "GUST": "GUST", "DANTE": "DANTE", "GUTenberg": "GUTenberg", "NTG": "NTG", "CSTUG": "CSTUG",
     "Dante": "DANTE", "WYSIWYG": "WYSIWYG", "TeXworks": "TeXworks", "TeXShop": "TeXShop",
+    # TUGboat's own (tugboat.def) where the name is not the word it prints.
+    "tubissue": "TUGboat", "UNIX": "UNIX", "CONTEXT": "ConTeXt", "mtex": "TeX", "TeXtures": "Textures",
+    "AcroFLeX": "AcroFLeX",
+    "eOmega": "eOmega", "gmLaTeXplain": "gmLaTeXplain", "bibtexcpp": "BibTeX c++", "dvitosvg": "DVI2SVG",
+    "MacOSX": "Mac OS X", "origLaTeX": "LaTeX", "latex": "LaTeX",
 }  # fmt: skip
 
 #: Commands that set the style of their argument (``\\textit{x}``): the CSL rich-text style, or "" for none.
@@ -113,6 +119,10 @@ SWITCHES: dict[str, str] = {
     "small": "", "normalsize": "", "large": "", "Large": "", "LARGE": "", "huge": "", "Huge": "",
     "cal": "", "mit": "", "boldmath": "b", "unboldmath": "", "displaystyle": "", "textstyle": "",
     "scriptstyle": "", "selectfont": "", "fontseries": "", "fontshape": "", "normalshape": "",
+    # Plain TeX and TUGboat's fonts (tugboat.def): small caps, slanted and sized faces.
+    "smc": "sc", "SMC": "sc", "SC": "sc", "ninesmc": "sc", "tensmc": "sc", "eightsmc": "sc", "acrosl": "i",
+    "slnine": "i", "slc": "", "ssf": "", "manual": "", "logo": "", "sevenrm": "", "eightrm": "", "ninerm": "",
+    "tenrm": "", "ninett": "", "eighttt": "", "ninesl": "i", "eightsl": "i", "ninebf": "b", "eightbf": "b",
 }  # fmt: skip
 
 #: Commands whose arguments are not text (dimensions, labels, colours): dropped with them.
@@ -125,7 +135,8 @@ DROPPED: dict[str, int] = {
     "hfil": 0, "vfill": 0, "allowbreak": 0, "nolinebreak": 0, "obeylines": 0, "strut": 0, "mathstrut": 0,
     "smash": 0, "left": 0, "right": 0, "big": 0, "Big": 0, "bigg": 0, "Bigg": 0, "bigl": 0, "bigr": 0,
     "Bigl": 0, "Bigr": 0, "biggl": 0, "biggr": 0, "limits": 0, "nolimits": 0, "noopsort": 1, "sortnoop": 1,
-    "SortNoop": 1, "noop": 1, "hyphenation": 1, "discretionary": 3, "penalty": 0, "newblock": 0,
+    "SortNoop": 1, "noop": 1, "hyphenation": 1, "discretionary": 3, "penalty": 0, "newblock": 0, "not": 0,
+    "cyrchar": 0, "textcyrillic": 0,
     "pagebreak": 0, "clearpage": 0, "newpage": 0, "centering": 0, "raggedright": 0, "sloppy": 0,
     "frenchspacing": 0, "nonfrenchspacing": 0, "bgroup": 0, "egroup": 0, "begingroup": 0, "endgroup": 0,
     "ignorespacesafterend": 0, "nopagebreak": 0, "medskip": 0, "smallskip": 0, "bigskip": 0, "selectlanguage": 1,
@@ -142,7 +153,8 @@ DROPPED: dict[str, int] = {
     }  # fmt: skip
 
 #: Primitives followed by a dimension (``\\kern.1em``, ``\\hskip 2pt plus 1pt``): dropped with it.
-DIMENSION_COMMANDS = frozenset({"kern", "hskip", "vskip", "mkern", "mskip", "hspace", "moveleft", "moveright"})
+DIMENSION_COMMANDS = frozenset({"kern", "hskip", "vskip", "mkern", "mskip", "hspace", "moveleft", "moveright",
+                                "raise", "lower"})  # fmt: skip
 
 #: Math-mode commands without arguments and the character each is.
 MATH_SYMBOLS: dict[str, str] = {

@@ -28,14 +28,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from citetool.bib.datamodel import NEVER_INHERITED, biblatex_type, inheritance
 from citetool.bib.dates import Date, month_number, read_date
-from citetool.bib.entry import Entry, Value
-from citetool.bib.fields import INHERITED_AS, NOT_INHERITED, VENUE_FIELDS, VERBATIM_FIELDS
+from citetool.bib.entry import Entry, MacroRef, Value
+from citetool.bib.fields import VENUE_FIELDS, VERBATIM_FIELDS
 from citetool.bib.latex import decode, to_text
+from citetool.bib.macros import Macro, expand
 from citetool.bib.names import Name, parse_names
 from citetool.bib.pages import Pages, parse_pages
-from citetool.bib.richtext import Rich, csl_markup
+from citetool.bib.richtext import Rich, csl_markup, plain
+from citetool.identifiers import arxiv as arxiv_id
 from citetool.identifiers import doi as doi_module
+
+#: Entry types of a preprint (with an arXiv eprint and no journal or book).
+PREPRINT_TYPES = frozenset({"misc", "online", "unpublished", "electronic", "www"})
+#: Fields that say a work was published in a journal, a book or proceedings.
+PUBLISHED_FIELDS = ("journal", "journaltitle", "booktitle")
+_ENDS_SENTENCE = frozenset("?!:.")
 
 
 def _ignore(message: str) -> None:
@@ -96,6 +105,14 @@ class Work:
     def editors(self) -> list[Name]:
         return parse_names(self.latex.get("editor", ""))
 
+    def names(self, name: str) -> list[Name]:
+        """The names of field ``name`` (``author``, ``editor``, ``translator``, ``bookauthor`` ...)."""
+        if name == "author":
+            return self.authors
+        if name == "editor":
+            return self.editors
+        return parse_names(self.latex.get(name, ""))
+
     @property
     def creators(self) -> list[Name]:
         """The authors, or the editors of a work that has none."""
@@ -115,12 +132,64 @@ class Work:
         return parse_pages(self.text("pages"))
 
     @property
+    def kind(self) -> str:
+        """The biblatex entry type (``phdthesis`` and ``mastersthesis`` are ``thesis``, ``techreport`` ``report``)."""
+        return biblatex_type(self.entry_type)
+
+    def titled(self, group: str) -> Rich:
+        """A title with its subtitle and addon, joined as biblatex prints them and Zotero imports them:
+        ``Title: Subtitle. Addon``.  ``group`` is ``""`` (the work's own), ``book``, ``main``, ``journal``,
+        ``issue`` or ``event``; ``journal`` reads ``journaltitle``, else BibTeX's ``journal``."""
+        heads = ("journaltitle", "journal") if group == "journal" else (f"{group}title",)
+        head = next((name for name in heads if name in self.latex), None)
+        if head is None:
+            return ()
+        out = list(self.rich(head))
+        for name, separator in ((f"{group}subtitle", ": "), (f"{group}titleaddon", ". ")):
+            part = self.rich(name)
+            if not part or not plain(part):
+                continue
+            joined = plain(tuple(out))
+            out.append(" " if joined[-1:] in _ENDS_SENTENCE else separator)
+            out.extend(part)
+        return tuple(out)
+
+    @cached_property
     def title(self) -> str:
-        return self.text("title")
+        """The full title as plain text: ``Title: Subtitle. Addon``."""
+        return plain(self.titled(""))
 
     @property
     def venue(self) -> str:
+        """Where the work appeared, as plain text: the journal or the book (with their subtitles), else the
+        first venue-like field."""
+        for group in ("journal", "book", "main"):
+            found = self.titled(group)
+            if found:
+                return plain(found)
         return next((text for name in VENUE_FIELDS if (text := self.text(name))), "")
+
+    @cached_property
+    def arxiv(self) -> str | None:
+        """The arXiv ID of the work: its ``eprint`` (with ``archivePrefix``/``eprinttype`` arXiv, or none),
+        else its ``10.48550/arXiv`` DOI; without a version."""
+        prefix = (self.text("archiveprefix") or self.text("eprinttype")).lower()
+        if self.text("eprint") and prefix in ("", "arxiv"):
+            found = arxiv_id.parse(self.text("eprint"))
+            if found is not None:
+                return found.base
+        doi = self.doi
+        from_doi = arxiv_id.from_doi(doi) if doi else None
+        return from_doi.base if from_doi is not None else None
+
+    @property
+    def is_preprint(self) -> bool:
+        """The one preprint rule: an arXiv work (see :attr:`arxiv`) of a type a preprint has (``@misc``,
+        ``@online``, ``@unpublished`` ...) and with no journal or book it appeared in."""
+        return (
+            self.arxiv is not None and self.entry_type in PREPRINT_TYPES
+            and not any(name in self.latex for name in PUBLISHED_FIELDS)
+        )  # fmt: skip
 
     @cached_property
     def doi(self) -> str | None:
@@ -150,10 +219,12 @@ def fingerprint(work: Work) -> str | None:
 
 
 class Resolver:
-    """Reads the entries of one library as :class:`Work`\\ s.
+    """Reads the entries of one library as :class:`Work`\\ s: the one walk over what an entry depends on.
 
     ``strings`` are the library's macros; ``lookup`` finds an entry by key
-    (any case) for ``crossref`` parents; ``warn`` hears of crossref cycles.
+    (any case, as BibTeX compares keys) for ``crossref`` and ``xdata``
+    parents; ``warn`` hears of cycles; ``macros`` are the ``@preamble``'s
+    simple definitions (:mod:`citetool.bib.macros`), expanded in every field.
     """
 
     def __init__(
@@ -161,10 +232,12 @@ class Resolver:
         strings: Mapping[str, Value],
         lookup: Callable[[str], Entry | None] = lambda key: None,
         warn: Callable[[str], None] = _ignore,
+        macros: Mapping[str, Macro] | None = None,
     ) -> None:
         self.strings = strings
         self.lookup = lookup
         self.warn = warn
+        self.macros = dict(macros or {})
         self._warned: set[str] = set()
 
     def parents(self, entry: Entry) -> tuple[list[Entry], list[str] | None]:
@@ -186,28 +259,90 @@ class Resolver:
             chain.append(parent)
             current = parent
 
+    def _cycle(self, entry: Entry, seen: list[str], key: str, kind: str) -> None:
+        names = " -> ".join([*seen[seen.index(key) :], key])
+        if names not in self._warned:
+            self._warned.add(names)
+            self.warn(f"{entry.key}: {kind} cycle {names}; the cycle is not followed")
+
+    def fields(self, entry: Entry, seen: list[str] | None = None) -> dict[str, Value]:
+        """``entry``'s fields with what it inherits, as biber reads it: ``xdata`` entries' fields as they are,
+        then the ``crossref`` parent's by biblatex's rules (:mod:`citetool.bib.datamodel`), parents resolved
+        first; a field the entry has is never replaced."""
+        seen = seen if seen is not None else [entry.key.lower()]
+        fields = dict(entry.fields)
+        if len(seen) > MAX_DEPTH:
+            return fields
+        for key in _keys(entry.text("xdata", self.strings)):
+            parent = self.lookup(key)
+            if parent is None:
+                continue
+            if key.lower() in seen:
+                self._cycle(entry, seen, key.lower(), "xdata")
+                continue
+            for name, value in self.fields(parent, [*seen, key.lower()]).items():
+                if name not in NEVER_INHERITED:
+                    fields.setdefault(name, value)
+        target = (entry.text("crossref", self.strings) or "").strip()
+        parent = self.lookup(target) if target else None
+        if parent is not None and target.lower() in seen:
+            self._cycle(entry, seen, target.lower(), "crossref")
+        elif parent is not None:
+            inherited = self.fields(parent, [*seen, target.lower()])
+            renamed, skipped = inheritance(parent.entry_type, entry.entry_type)
+            for name, value in inherited.items():
+                if name not in skipped and name not in renamed:
+                    fields.setdefault(name, value)
+            for name, targets in renamed.items():
+                if name in inherited:
+                    for other in targets:
+                        fields.setdefault(other, inherited[name])
+            fields.pop("crossref", None)
+        return fields
+
     def work(self, entry: Entry) -> Work:
         """``entry`` read as a :class:`Work`."""
-        chain, cycle = self.parents(entry)
-        if cycle is not None:
-            names = " -> ".join(cycle)
-            if names not in self._warned:
-                self._warned.add(names)
-                self.warn(f"{entry.key}: crossref cycle {names}; the cycle is not followed")
-        fields = dict(entry.fields)
-        for parent in chain:
-            for name, value in parent.fields.items():
-                if name not in NOT_INHERITED:
-                    fields.setdefault(name, value)
-            for name, target in INHERITED_AS.items():
-                if name in parent.fields and target not in fields:
-                    fields[target] = parent.fields[name]
-        if chain:
-            fields.pop("crossref", None)
+        fields = self.fields(entry)
         month = fields.get("month")
-        latex = {name: value.resolve(self.strings) for name, value in fields.items()}
+        latex = {name: expand(value.resolve(self.strings), self.macros) for name, value in fields.items()}
         return Work(
             source=entry,
             latex=latex,
             month=month_number(month, self.strings) if month is not None else None,
         )
+
+    def dependencies(self, entries: list[Entry]) -> tuple[list[Entry], dict[str, Value]]:
+        """What ``entries`` need beside them in a ``.bib`` file: their ``crossref`` and ``xdata`` parents (and
+        theirs) that are not among them, in the order first needed; and every ``@string`` macro any of them
+        uses, macros of macros included."""
+        chosen = {entry.key.lower() for entry in entries}
+        parents: list[Entry] = []
+        queue = list(entries)
+        while queue:
+            entry = queue.pop(0)
+            for name in ("crossref", "xdata"):
+                for key in _keys(entry.text(name, self.strings)):
+                    parent = self.lookup(key)
+                    if parent is not None and parent.key.lower() not in chosen:
+                        chosen.add(parent.key.lower())
+                        parents.append(parent)
+                        queue.append(parent)
+        needed: set[str] = set()
+        names = [part.name.lower() for entry in [*entries, *parents] for value in entry.fields.values()
+                 for part in value.parts if isinstance(part, MacroRef)]  # fmt: skip
+        while names:
+            name = names.pop()
+            if name in needed or name not in self.strings:
+                continue
+            needed.add(name)
+            names.extend(part.name.lower() for part in self.strings[name].parts if isinstance(part, MacroRef))
+        return parents, {name: value for name, value in self.strings.items() if name in needed}
+
+
+#: How deep a chain of parents is followed (real libraries nest two or three).
+MAX_DEPTH = 16
+
+
+def _keys(text: str | None) -> list[str]:
+    """The keys of a ``crossref`` or ``xdata`` value (``xdata`` may list several, comma-separated)."""
+    return [key.strip() for key in (text or "").split(",") if key.strip()]

@@ -354,6 +354,11 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
         info(f"skipped {what}: already in the library as {existing}")
     for old, new in report.renamed:
         info(f"key {old} is taken; imported as {new}")
+    for new, existing in report.near[:20]:
+        info(f"{new} looks like a second copy of {existing} (same title, year and first author); imported, "
+             "`citetool check` names both")  # fmt: skip
+    if len(report.near) > 20:
+        info(f"{len(report.near) - 20} more near-duplicates imported; `citetool check` names them all")
     for key in report.added:
         click.echo(key)
     verb = "would import" if dry_run else "imported"

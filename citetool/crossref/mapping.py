@@ -90,7 +90,7 @@ INSTITUTION_FIELD: dict[str, str] = {
 #: Output field order; fields not listed follow in the order produced.
 FIELD_ORDER: tuple[str, ...] = (
     "author", "editor", "title", "journal", "booktitle", "series", "howpublished", "school", "institution",
-    "year", "month", "volume", "number", "pages", "publisher", "address", "edition", "issn", "isbn",
+    "year", "month", "day", "volume", "number", "pages", "publisher", "address", "edition", "issn", "isbn",
     "doi", "url", "language", "keywords", "abstract",
 )  # fmt: skip
 

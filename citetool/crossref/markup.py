@@ -37,7 +37,9 @@ TAG_COMMANDS: dict[str, str] = {
 #: Tags that separate blocks of text: replaced by a space.
 BLOCK_TAGS = frozenset({"p", "title", "sec", "list", "list-item", "br", "div", "abstract"})
 
-_TOKEN = re.compile(r"<(/?)([A-Za-z][\w.:-]*)[^>]*?(/?)>|([^<]+|<)")
+_TOKEN = re.compile(r"<(/?)([A-Za-z][\w.:-]*)([^>]*?)(/?)>|([^<]+|<)")
+#: CSL's rich-text spans (``<span class="nocase">``, small caps): what each becomes.
+_NOCASE = "{"
 _FORMAT_SPACE = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"\s+")
 _TIGHT_BEFORE = ",.;:)]/-–"
@@ -70,13 +72,14 @@ def _local(tag: str) -> str:
     return tag.rsplit(":", 1)[-1].lower()
 
 
-def to_latex(markup: str, protect: bool = False) -> str:
-    """LaTeX for a Crossref string; ``protect`` brace-protects acronyms (for titles)."""
+def to_latex(markup: str, protect: bool = False, respace: bool = True) -> str:
+    """LaTeX for a Crossref string; ``protect`` brace-protects acronyms (for titles); ``respace`` puts back the
+    spaces Crossref drops around italics (``of<i>in vivo</i>CO``), which CSL-JSON written by a tool never lacks."""
     text = _collapse(markup.strip())
     out: list[str] = []
     stack: list[str | None] = []
     for match in _TOKEN.finditer(text):
-        closing, tag, self_closing, chunk = match.groups()
+        closing, tag, attributes, self_closing, chunk = match.groups()
         if chunk is not None:
             plain = escape(html.unescape(chunk))
             out.append(protect_words(plain) if protect else plain)
@@ -88,22 +91,40 @@ def to_latex(markup: str, protect: bool = False) -> str:
         if closing:
             command = stack.pop() if stack else None
             if command is not None:
-                out.append("}")
-                if command in WORD_TAGS and _glued(out[-2][-1:] if len(out) > 1 else "", text[match.end() :][:1]):
+                out.append("}" * len(command) if command.startswith("{") else "}")
+                if respace and command in WORD_TAGS and _glued(out[-2][-1:] if len(out) > 1 else "",
+                                                                text[match.end() :][:1]):  # fmt: skip
                     out.append(" ")
             elif name in BLOCK_TAGS:
                 out.append(" ")
             continue
-        command = TAG_COMMANDS.get(name)
+        command = _span(attributes) if name == "span" else TAG_COMMANDS.get(name)
+        if command == _NOCASE:
+            # CSL's nocase span is BibTeX's case-protecting braces; doubled before a command, since a group that
+            # starts with one is a special character to BibTeX, not protected text.
+            command = "{{" if text[match.end() :].lstrip()[:1] in ("\\", "<") else "{"
+            stack.append(command)
+            out.append(command)
+            continue
         stack.append(command)
         if command is not None:
-            if command in WORD_TAGS and out and _glued(out[-1][-1:], text[match.end() :][:1]):
+            if respace and command in WORD_TAGS and out and _glued(out[-1][-1:], text[match.end() :][:1]):
                 out.append(" ")
             out.append("\\" + command + "{")
         elif name in BLOCK_TAGS:
             out.append(" ")
     out.extend("}" for command in stack if command is not None)
     return _SPACES.sub(" ", "".join(out)).strip()
+
+
+def _span(attributes: str) -> str | None:
+    """What a CSL ``<span>`` means: case protection, small caps, or nothing."""
+    lowered = attributes.lower().replace(" ", "")
+    if 'class="nocase"' in lowered:
+        return _NOCASE
+    if "font-variant:small-caps" in lowered:
+        return "textsc"
+    return None
 
 
 def to_plain(markup: str) -> str:
@@ -116,7 +137,7 @@ def to_plain(markup: str) -> str:
     pieces: list[str] = []
     title: list[str] | None = None
     for match in _TOKEN.finditer(text):
-        closing, tag, _self_closing, chunk = match.groups()
+        closing, tag, _attributes, _self_closing, chunk = match.groups()
         target = pieces if title is None else title
         if chunk is not None:
             target.append(escape(html.unescape(chunk)))

@@ -17,6 +17,7 @@ from citetool.errors import UsageError
 _PREFIX = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/|urn:doi:)", re.IGNORECASE)
 # Any printable character but braces and backslashes, which no BibTeX value could hold as they are.
 _SHAPE = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$")
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _TRAILING = ".,;:'\""
 _PAIRS = {")": "(", "]": "[", ">": "<", "}": "{"}
@@ -37,8 +38,12 @@ def _strip_trailing(text: str) -> str:
 
 
 def parse(text: str) -> str | None:
-    """Return the canonical DOI in ``text``, or None if it is not a DOI."""
-    candidate = text.strip()
+    """Return the canonical DOI in ``text``, or None if it is not a DOI.
+
+    Invisible characters (zero-width spaces, a byte-order mark, soft hyphens: Unicode's format characters) are
+    dropped first: pasted along with a DOI, they would otherwise make it another DOI.
+    """
+    candidate = text.strip() if text.isascii() else _INVISIBLE.sub("", text).strip()
     for _ in range(3):  # a prefix inside a percent-encoded link needs a second pass
         candidate = _PREFIX.sub("", candidate).strip()
         if _PERCENT.search(candidate):

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from citetool.bib.blocks import Block, Document, Problem
 from citetool.bib.entry import Entry, Value
+from citetool.bib.macros import Macro, preamble_definitions
 from citetool.bib.parse import parse
 from citetool.bib.work import Resolver
 from citetool.errors import LibraryInvalid, LibraryMissing
@@ -160,6 +161,7 @@ class Library:
     _index: Index | None = None
     _index_cached: bool = False
     _strings: dict[str, Value] | None = None
+    _definitions: dict[str, Macro] | None = None
 
     @property
     def bom(self) -> bool:
@@ -263,7 +265,19 @@ class Library:
             found = by_lower.get(key.lower())
             return self.named([found])[0][0] if found is not None else None
 
-        return Resolver(self.strings, lookup, warn) if warn is not None else Resolver(self.strings, lookup)
+        if warn is None:
+            return Resolver(self.strings, lookup, macros=self.definitions)
+        return Resolver(self.strings, lookup, warn, self.definitions)
+
+    @property
+    def definitions(self) -> dict[str, Macro]:
+        """The simple macros the ``@preamble`` blocks define (:mod:`citetool.bib.macros`)."""
+        if self._definitions is None:
+            found: dict[str, Macro] = {}
+            for source in self.preambles:
+                found.update(preamble_definitions(source, self.strings))
+            self._definitions = found
+        return self._definitions
 
     def _read_entry(self, key: str) -> Entry | None:
         """The entry ``key`` read from its own block alone, or None if the scanner is not sure of it."""

@@ -38,6 +38,7 @@ class Batch:
     candidates: list[Candidate] = field(default_factory=list)
     strings: dict[str, Value] = field(default_factory=dict)
     string_sources: dict[str, str] = field(default_factory=dict)
+    preambles: list[str] = field(default_factory=list)  # @preamble blocks as written
 
 
 Reader = Callable[[str, str], Batch]

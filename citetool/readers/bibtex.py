@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citetool.bib.entry import Entry, Value
 from citetool.bib.parse import parse
-from citetool.bib.safety import dangerous_commands, without_controls
+from citetool.bib.safety import PREAMBLE_ALLOWED, dangerous_commands, without_controls
 from citetool.errors import ImportFailed
 from citetool.readers import Batch, Candidate
 
@@ -35,6 +35,12 @@ def read(text: str, name: str) -> Batch:
             batch.candidates.append(Candidate(block.entry, source))
         elif block.kind == "string" and block.name is not None:
             batch.string_sources[block.name] = source
+        elif block.kind == "preamble":
+            dangerous = dangerous_commands(source, PREAMBLE_ALLOWED)
+            if dangerous:
+                raise ImportFailed(f"{name}:{block.line}: @preamble holds {', '.join(dangerous)}, TeX that can run "
+                                   "programs or write files; nothing was imported")  # fmt: skip
+            batch.preambles.append(source)
     if not batch.candidates and not batch.strings and text.strip() and "@" not in text:
         raise ImportFailed(f"{name}: holds no BibTeX entries; is it really a .bib file?")
     return batch

@@ -1,15 +1,19 @@
-"""Reading CSL-JSON (Zotero, Mendeley, pandoc) for import, through the Crossref/CSL mapping."""
+"""Reading CSL-JSON (citetool's own export, Zotero, Mendeley, pandoc) for import, through the inverse of
+citetool's CSL mapping (:mod:`citetool.readers.fromcsl`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from citetool import jsondata
 from citetool.bib.safety import UnsafeValue
-from citetool.crossref.mapping import to_entry
 from citetool.errors import ImportFailed
-from citetool.identifiers import doi as doi_module
 from citetool.readers import Batch, Candidate
+from citetool.readers.fromcsl import to_entry
+
+#: An ``id`` that is a URL (Zotero's ``http://zotero.org/users/1/items/ABCD1234``) is no citation key.
+_URL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def read(text: str, name: str) -> Batch:
@@ -22,12 +26,11 @@ def read(text: str, name: str) -> Batch:
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not ("title" in item or "author" in item or "DOI" in item):
             raise ImportFailed(f"{name}: item {index} is not a CSL-JSON record; nothing was imported")
-        found = doi_module.parse(str(item.get("DOI", ""))) if item.get("DOI") else None
         try:
-            entry = to_entry(item, found or "")
+            entry = to_entry(item)
         except UnsafeValue as exc:
             raise ImportFailed(f"{name}: item {index}'s {exc}; nothing was imported") from exc
-        if isinstance(item.get("id"), str | int):
-            entry.key = str(item["id"])
+        if _URL_ID.match(entry.key):
+            entry.key = ""  # the importer makes one, by key_format
         batch.candidates.append(Candidate(entry))
     return batch

@@ -35,14 +35,6 @@ FIELDS: dict[str, str] = {
 EPRINT_TYPES: dict[str, str] = {"arxiv": "arxiv", "hal": "hal", "jstor": "jstor", "pubmed": "pubmed"}
 
 
-def _is_preprint(entry: Entry, context: Context) -> bool:
-    """An arXiv ``@misc`` (eprint, archivePrefix arXiv, no venue): biblatex's ``@online``."""
-    prefix = entry.fields.get("archiveprefix") or entry.fields.get("eprinttype")
-    return (
-        entry.entry_type == "misc" and "eprint" in entry.fields and prefix is not None
-        and prefix.resolve(context.strings).strip().lower() == "arxiv" and "howpublished" not in entry.fields
-    )  # fmt: skip
-
 #: ``language`` values (ISO 639 codes as Crossref sends them, or English names) -> babel/polyglossia
 #: names for ``langid``, which biblatex uses for hyphenation and never prints.
 LANGIDS: dict[str, str] = {
@@ -69,10 +61,12 @@ LANGIDS: dict[str, str] = {
 }  # fmt: skip
 
 
-def convert(entry: Entry, context: Context) -> Entry:
-    """``entry`` in biblatex's types and fields."""
+def convert(work: Work, context: Context) -> Entry:
+    """The entry ``work`` was read from, in biblatex's types and fields (an arXiv preprint's ``@misc`` is
+    ``@online``: :attr:`Work.is_preprint`)."""
+    entry = work.source
     entry_type, type_field = TYPES.get(entry.entry_type, (entry.entry_type, None))
-    if _is_preprint(entry, context):
+    if work.is_preprint and entry.entry_type == "misc":
         entry_type = "online"
     fields: dict[str, Value] = {}
     year = entry.fields.get("year")
@@ -102,4 +96,4 @@ def convert(entry: Entry, context: Context) -> Entry:
 
 
 def write(works: Iterable[Work], context: Context) -> str:
-    return document_source(context.preambles, context.strings, (convert(work.source, context) for work in works))
+    return document_source(context.preambles, context.strings, (convert(work, context) for work in works))

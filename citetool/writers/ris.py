@@ -1,90 +1,108 @@
-"""``--format ris``: RIS records, one tag per line (``TY  - JOUR`` ... ``ER  - ``).
+"""``--format ris``: RIS records, one tag per line (``TY  - JOUR`` ... ``ER  - ``), as Zotero and citation-js read them.
 
-Values are plain Unicode on one line, read from the entry model
-(:class:`~citetool.bib.work.Work`): LaTeX decoded, macros resolved, the
-``crossref`` parent inherited, line breaks folded.  ``PY`` is the year and
-``DA`` the date as ``YYYY/MM/DD/`` with what is known of it, from ``year``,
-``month`` and ``day`` as from biblatex's ``date``.
+A record is written from the entry's CSL item (:func:`citetool.csl.items.item`,
+the one mapping of meaning), so RIS says what CSL-JSON says.  Tags follow
+Zotero's RIS translator (``RIS.js``), whose reading citation-js shares: a
+conference paper is ``CONF`` with its proceedings in ``C3``, its conference in
+``T2`` and its place in ``C1``; a book's editors are ``A3`` (``A2`` is a
+series editor); a chapter's book is ``T2`` and its series ``T3``; a report's
+number is ``SN``; names are ``Family, Given, Suffix`` (the table is
+:mod:`citetool.csl.ris`, which :mod:`citetool.readers.ris` reads records back
+through).  Values are plain Unicode on one line.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
+from citetool.bib.richtext import scripted
+from citetool.bib.texchars import SUBSCRIPTS, SUPERSCRIPTS
 from citetool.bib.work import Work
+from citetool.csl.items import item
+from citetool.csl.ris import NAME_VARIABLES, PAGE_COUNT_TYPES, TAGS, TYPES, tag_of
 from citetool.writers import Context
 
-#: BibTeX/biblatex entry type -> RIS ``TY``.
-TYPES: dict[str, str] = {
-    "article": "JOUR", "inproceedings": "CPAPER", "conference": "CPAPER", "incollection": "CHAP",
-    "inbook": "CHAP", "bookinbook": "CHAP", "book": "BOOK", "mvbook": "BOOK", "collection": "EDBOOK",
-    "mvcollection": "EDBOOK", "proceedings": "CONF", "mvproceedings": "CONF", "phdthesis": "THES",
-    "mastersthesis": "THES", "thesis": "THES", "techreport": "RPRT", "report": "RPRT", "manual": "STAND",
-    "standard": "STAND", "online": "ELEC", "www": "ELEC", "electronic": "ELEC", "dataset": "DATA",
-    "software": "COMP", "unpublished": "UNPB", "patent": "PAT", "booklet": "PAMP", "periodical": "JFULL",
-    "reference": "BOOK", "inreference": "ENCYC", "misc": "GEN",
-}  # fmt: skip
-
-#: RIS tag <- BibTeX fields, first present wins (AU, A2, PY, DA, SP, EP, KW are built separately).
-TAGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("TI", ("title",)),
-    ("T2", ("journal", "journaltitle", "booktitle", "series", "howpublished")),
-    ("J2", ("shortjournal", "journalabbr")),
-    ("VL", ("volume",)),
-    ("IS", ("number", "issue")),
-    ("SN", ("issn", "isbn")),
-    ("PB", ("publisher", "school", "institution", "organization")),
-    ("CY", ("address", "location")),
-    ("UR", ("url",)),
-    ("AB", ("abstract",)),
-    ("LA", ("language", "langid")),
-    ("N1", ("note",)),
-)
-
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_TAGS = re.compile(r"<[^>]+>")
+_SUB = re.compile(r"<sub>([^<]*)</sub>")
+_SUP = re.compile(r"<sup>([^<]*)</sup>")
+_RANGE = re.compile(r"^([^\s\-,;]+)-([^\s\-,;]+)$")
 
 
 def _line(tag: str, value: str) -> str:
     return f"{tag}  - {_LINE_BREAKS.sub(' ', value).strip()}"
 
 
-def _first(work: Work, sources: tuple[str, ...]) -> str:
-    return next((text for source in sources if (text := work.text(source))), "")
+def _plain(value: str) -> str:
+    """A CSL rich-text value as plain text: sub- and superscripts as Unicode where every character has a form
+    (``H₂O``), as everywhere citetool writes plain text; other tags dropped."""
+    value = _SUB.sub(lambda match: scripted(match.group(1), SUBSCRIPTS), value)
+    value = _SUP.sub(lambda match: scripted(match.group(1), SUPERSCRIPTS), value)
+    return " ".join(_TAGS.sub("", value).split())
 
 
-def record(work: Work) -> list[str]:
-    """The RIS lines of one entry."""
-    lines = [_line("TY", TYPES.get(work.entry_type, "GEN"))]
-    lines += [_line("AU", name.inverted()) for name in work.authors]
-    lines += [_line("A2", name.inverted()) for name in work.editors]
-    for tag, sources in TAGS[:2]:
-        value = _first(work, sources)
-        if value:
-            lines.append(_line(tag, value))
-    date = work.date
-    if date is not None and date.year is not None:
-        lines.append(_line("PY", str(date.year)))
-        if date.month is not None:  # a year alone is said by PY
-            lines.append(_line("DA", date.ris()))
-    elif work.year:
-        lines.append(_line("PY", work.year))
-    pages = work.pages
-    if pages is not None:
-        lines.append(_line("SP", pages.first))
-        if pages.last is not None:
-            lines.append(_line("EP", pages.last))
-    for tag, sources in TAGS[2:]:
-        value = _first(work, sources)
-        if value:
-            lines.append(_line(tag, value))
-        if tag == "CY" and work.doi:
-            lines.append(_line("DO", work.doi))  # the DOI proper, even where the field holds a doi.org link
-    keywords = re.split(r"\s*[,;]\s*", work.text("keywords"))
+def _name(person: dict[str, str]) -> str:
+    if "literal" in person:
+        return person["literal"]
+    family = " ".join(filter(None, (person.get("non-dropping-particle"), person.get("family"))))
+    return ", ".join(filter(None, (family, person.get("given"), person.get("suffix"))))
+
+
+def _date(value: dict[str, Any]) -> tuple[str, str]:
+    """``PY`` and ``DA`` for a CSL date: the year, and ``YYYY/MM/DD/`` with unknown parts empty."""
+    parts = value.get("date-parts")
+    if not parts:
+        return str(value.get("literal", "")), ""
+    start = [*parts[0], None, None][:3]
+    year, month, day = start
+    return f"{year:04d}", f"{year:04d}/{month:02d}/" + (f"{day:02d}/" if day else "/") if month else f"{year:04d}///"
+
+
+def record(csl: dict[str, Any]) -> list[str]:
+    """The RIS lines of one CSL item."""
+    ris_type = TYPES.get(csl["type"], "GEN")
+    lines = [_line("TY", ris_type)]
+    if csl.get("id"):
+        lines.append(_line("ID", csl["id"]))
+    for variable in TAGS:
+        if variable == "volume":  # the date and pages stand before the volume, as Zotero writes them
+            lines += _dates_and_pages(csl, ris_type)
+        tag = tag_of(variable, ris_type)
+        value = csl.get(variable)
+        if not tag or not value:
+            continue
+        if variable in NAME_VARIABLES:
+            lines += [_line(tag, _name(person)) for person in value]
+        else:
+            lines.append(_line(tag, _plain(str(value))))
+    keywords = re.split(r"\s*[,;]\s*", str(csl.get("keyword", "")))
     lines += [_line("KW", keyword) for keyword in keywords if keyword]
+    if "accessed" in csl and csl["accessed"].get("date-parts"):
+        lines.append(_line("Y2", _date(csl["accessed"])[1]))
     lines.append("ER  - ")
     return lines
 
 
+def _dates_and_pages(csl: dict[str, Any], ris_type: str) -> list[str]:
+    lines = []
+    if "issued" in csl:
+        year, full = _date(csl["issued"])
+        if year:
+            lines.append(_line("PY", year))
+        if full and (not full.endswith("///") or ris_type == "CONF"):  # a year alone is said by PY; but
+            lines.append(_line("DA", full))  # citation-js reads a conference paper's date from DA only
+    page = str(csl.get("page", ""))
+    found = _RANGE.match(page)
+    if found:
+        lines += [_line("SP", found.group(1)), _line("EP", found.group(2))]
+    elif page:
+        lines.append(_line("SP", page))
+    elif ris_type in PAGE_COUNT_TYPES and csl.get("number-of-pages"):
+        lines.append(_line("SP", str(csl["number-of-pages"])))
+    return lines
+
+
 def write(works: Iterable[Work], context: Context) -> str:
-    return "".join("\n".join(record(work)) + "\n\n" for work in works)
+    return "".join("\n".join(record(item(work))) + "\n\n" for work in works)
