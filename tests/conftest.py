@@ -43,6 +43,16 @@ def need_corpora() -> Path:
     return CORPORA
 
 
+#: The largest corpus file the sweeps over every file read; the big libraries have tests of their own, and
+#: ``benchmarks/sweeps.py`` reads every file (its figures are in the README).
+SWEEP_LIMIT = 600 * 1024
+
+
+def corpus_sample() -> list[Path]:
+    """The corpus files the tests sweep: every ``.bib`` file up to :data:`SWEEP_LIMIT`, in name order."""
+    return [path for path in sorted(need_corpora().rglob("*.bib")) if path.stat().st_size <= SWEEP_LIMIT]
+
+
 def need_programs(*names: str) -> None:
     missing = [name for name in names if shutil.which(name) is None]
     need(not missing, f"programs not installed: {', '.join(missing)}")

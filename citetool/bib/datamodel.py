@@ -23,6 +23,7 @@ TYPE_ALIASES: dict[str, str] = {
 NEVER_INHERITED = frozenset({
     "ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label", "options", "presort",
     "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro", "sortkey",
+    "key",  # BibTeX's name for sortkey
 })  # fmt: skip
 
 _TITLE_SKIPS = frozenset({"shorttitle", "sorttitle", "indextitle", "indexsorttitle"})

@@ -23,7 +23,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from citetool.bib.texchars import LETTERS, MARK_COMMANDS
+from citetool.bib.texchars import LETTERS, MARK_COMMANDS, MATH_SYMBOLS, SPACING_ACCENTS
 
 #: Characters that are special to LaTeX and how :func:`escape` writes them.
 SPECIALS: dict[str, str] = {
@@ -51,6 +51,7 @@ ASCII_PUNCTUATION: dict[str, str] = {
     "\u2011": "-",
     "\u00a0": "~",
     "\u2009": "\\,",
+    "\u00ad": "\\-",  # a soft hyphen is TeX's discretionary hyphen
 }
 
 #: Symbols written by a text command rather than by pylatexenc's choice (which would not read back).
@@ -72,7 +73,16 @@ SYMBOL_COMMANDS: dict[str, str] = {
     "\u2020": r"\dag",
     "\u2021": r"\ddag",
     "\u2022": r"\textbullet",
+    "\u00ba": r"\textordmasculine",
+    "\u00aa": r"\textordfeminine",
 }
+
+#: Greek letters (and the other letters of math mode) by their math commands: ``λ`` -> ``\\ensuremath{\\lambda}``.
+MATH_LETTERS: dict[str, str] = {char: name for name, char in MATH_SYMBOLS.items()
+                                if len(char) == 1 and unicodedata.category(char).startswith("L")}  # fmt: skip
+#: Spacing accents by their accent commands with nothing under them: ``ˆ`` -> ``\\^{}``.
+SPACING_COMMANDS: dict[str, str] = {char: "\\" + command + "{}" for mark, char in SPACING_ACCENTS.items()
+                                    if (command := MARK_COMMANDS.get(mark)) is not None}  # fmt: skip
 
 #: Letters written as commands, and the dotless forms that take an accent above.
 LETTER_COMMANDS: dict[str, str] = {char: "\\" + name for name, char in LETTERS.items() if len(char) == 1}
@@ -146,6 +156,10 @@ def cluster_to_ascii(cluster: str) -> str | None:
         encoded = accented
     elif cluster in LETTER_COMMANDS:
         encoded = "{" + LETTER_COMMANDS[cluster] + "}"
+    elif cluster in MATH_LETTERS:  # standard LaTeX, no package: \ensuremath{\lambda}
+        encoded = "{\\ensuremath{\\" + MATH_LETTERS[cluster] + "}}"
+    elif cluster in SPACING_COMMANDS:
+        encoded = "{" + SPACING_COMMANDS[cluster] + "}"
     elif unicodedata.category(cluster[0]).startswith("L"):
         return None  # pylatexenc's forms for other letters need packages (tipa's \texthvlig): none is standard
     else:
@@ -161,9 +175,13 @@ def describe(cluster: str) -> str:
     return f"{cluster!r} ({' '.join(f'U+{ord(point):04X}' for point in cluster)})"
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def to_ascii(text: str) -> tuple[str, list[str]]:
-    """Pure-ASCII LaTeX for LaTeX ``text``, and the characters with no faithful LaTeX form (kept as they are)."""
-    if text.isascii():
+    """Pure-ASCII LaTeX for LaTeX ``text``, and the characters with no faithful LaTeX form (kept as they are;
+    control characters, which would stop pdflatex, are left out)."""
+    if text.isascii() and not _CONTROL.search(text):
         return text, []
     text = unicodedata.normalize("NFC", text)
     out: list[str] = []
@@ -171,6 +189,9 @@ def to_ascii(text: str) -> tuple[str, list[str]]:
     for match in _CLUSTER.finditer(text):
         cluster = match.group()
         if cluster.isascii():
+            if _CONTROL.match(cluster):  # breaks pdflatex: named for the caller's warning, and not written
+                missing.add(cluster)
+                continue
             out.append(cluster)
             continue
         encoded = cluster_to_ascii(cluster)

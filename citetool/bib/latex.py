@@ -33,6 +33,7 @@ from citetool.bib.texchars import (
     LETTERS,
     LOGOS,
     MATH_SYMBOLS,
+    SPACING_ACCENTS,
     STYLE_COMMANDS,
     SWITCHES,
     SYMBOLS,
@@ -145,8 +146,8 @@ class _Reader:
         elif word is not None:
             self.spaced = token.group(0)[-1:].isspace()
             switched = self.command(word, out, depth, math)
-            if math and token.group(0)[-1:].isspace():
-                out.append(" ")  # TeX ignores it, but "x \leq y" reads as three words
+            if math and self.spaced and switched is None:
+                out.append(" ")  # TeX ignores it, but "x \leq y" reads as three words ($\cal MIN$ is one)
             return switched
         elif dollar is not None:
             out.extend(self.group(depth, math=True, until_dollar=True))
@@ -202,7 +203,7 @@ class _Reader:
         """Read command ``name`` (its arguments follow) into ``out``; a font switch returns its style."""
         bare = name.rstrip("*")
         if bare in ACCENTS:
-            out.append(_accented(self.argument(depth, math), ACCENTS[bare]))
+            out.append(self.accent(ACCENTS[bare], depth, math))
         elif bare in LETTERS:
             out.append(LETTERS[bare])
         elif bare in SWITCHES:
@@ -222,6 +223,15 @@ class _Reader:
             self.special(bare, out, depth, math)
         return None
 
+    def accent(self, mark: str, depth: int, math: bool) -> Node:
+        """An accent on its argument; on an empty group (``\\^{}``) the accent itself, on anything else that
+        prints nothing (``\\'{\\relax}``) nothing."""
+        following = self.peek()
+        if following is not None and following.group(3) == "{" and self.text.startswith("}", following.end()):
+            self.pos += 2
+            return SPACING_ACCENTS.get(mark, "")
+        return _accented(self.argument(depth, math), mark)
+
     def keep_space(self, out: list[Node]) -> None:
         """A logo ate the space after it (TeX's rule), but ``\\TeX is`` is two words to a reader."""
         if self.pos and self.tokens[self.pos - 1].group(0)[-1:].isspace() and self.peek() is not None:
@@ -231,7 +241,7 @@ class _Reader:
         if name in ("url", "nolinkurl", "path", "verb"):
             out.append(self.verbatim())
             return
-        inner = self.argument(depth, math)
+        inner = self.argument(depth, math or name == "ensuremath")
         if name in ("uppercase", "MakeUppercase", "MakeTextUppercase"):
             inner = [_plain_of(inner).upper()]
         elif name in ("lowercase", "MakeLowercase", "MakeTextLowercase"):
@@ -338,7 +348,7 @@ class _Reader:
 
     def control_symbol(self, char: str, out: list[Node], depth: int, math: bool) -> None:
         if char in ACCENTS:
-            out.append(_accented(self.argument(depth, math), ACCENTS[char]))
+            out.append(self.accent(ACCENTS[char], depth, math))
         elif math and char in ("{", "}", "|"):
             out.append("‖" if char == "|" else char)
         elif char in CONTROL_SYMBOLS:

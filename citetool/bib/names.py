@@ -106,9 +106,9 @@ def _case(word: str) -> int:
             continue
         if char == "{":
             if depth == 0 and word[position + 1 : position + 2] == "\\":
-                found = _special_case(word, position + 1)
-                if found != -1:
-                    return found
+                # A special character decides the word's case, caseless if it holds no letter ({\\I}lhan is
+                # no particle): bibtex.web's von_token_found returns at its end.
+                return _special_case(word, position + 1)
             depth += 1
         elif char == "}":
             depth = max(0, depth - 1)

@@ -17,6 +17,12 @@ ACCENTS: dict[str, str] = {
     "textroundcap": "\u0311", "textsubring": "\u0325", "textsubumlaut": "\u0324", "textsubtilde": "\u0330",
 }  # fmt: skip
 
+#: Combining mark -> the spacing character an accent command prints with nothing under it (``\\^{}`` is ˆ).
+SPACING_ACCENTS: dict[str, str] = {
+    "\u0300": "`", "\u0301": "´", "\u0302": "ˆ", "\u0303": "˜", "\u0304": "¯", "\u0306": "˘", "\u0307": "˙",
+    "\u0308": "¨", "\u030a": "˚", "\u030b": "˝", "\u030c": "ˇ", "\u0327": "¸", "\u0328": "˛",
+}  # fmt: skip
+
 #: Combining mark -> the accent command classic BibTeX writes for it (the standard LaTeX ones only).
 MARK_COMMANDS: dict[str, str] = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u", "\u0307": ".",

@@ -45,6 +45,12 @@ PREPRINT_TYPES = frozenset({"misc", "online", "unpublished", "electronic", "www"
 #: Fields that say a work was published in a journal, a book or proceedings.
 PUBLISHED_FIELDS = ("journal", "journaltitle", "booktitle")
 _ENDS_SENTENCE = frozenset("?!:.")
+#: Title group -> (the fields that are its title, first present wins; (subtitle, addon) with their separators).
+_TITLE_GROUPS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
+    group: (("journaltitle", "journal") if group == "journal" else (f"{group}title",),
+            ((f"{group}subtitle", ": "), (f"{group}titleaddon", ". ")))
+    for group in ("", "book", "main", "journal", "issue", "event")
+}  # fmt: skip
 
 
 def _ignore(message: str) -> None:
@@ -140,12 +146,14 @@ class Work:
         """A title with its subtitle and addon, joined as biblatex prints them and Zotero imports them:
         ``Title: Subtitle. Addon``.  ``group`` is ``""`` (the work's own), ``book``, ``main``, ``journal``,
         ``issue`` or ``event``; ``journal`` reads ``journaltitle``, else BibTeX's ``journal``."""
-        heads = ("journaltitle", "journal") if group == "journal" else (f"{group}title",)
+        heads, parts = _TITLE_GROUPS[group]
         head = next((name for name in heads if name in self.latex), None)
         if head is None:
             return ()
         out = list(self.rich(head))
-        for name, separator in ((f"{group}subtitle", ": "), (f"{group}titleaddon", ". ")):
+        for name, separator in parts:
+            if name not in self.latex:
+                continue
             part = self.rich(name)
             if not part or not plain(part):
                 continue
@@ -154,19 +162,29 @@ class Work:
             out.extend(part)
         return tuple(out)
 
+    def titled_text(self, group: str) -> str:
+        """:meth:`titled` as plain text (read without the rich reader when there is no subtitle or addon)."""
+        heads, parts = _TITLE_GROUPS[group]
+        head = next((name for name in heads if name in self.latex), None)
+        if head is None:
+            return ""
+        if not any(name in self.latex for name, _separator in parts):
+            return self.text(head)
+        return plain(self.titled(group))
+
     @cached_property
     def title(self) -> str:
         """The full title as plain text: ``Title: Subtitle. Addon``."""
-        return plain(self.titled(""))
+        return self.titled_text("")
 
     @property
     def venue(self) -> str:
         """Where the work appeared, as plain text: the journal or the book (with their subtitles), else the
         first venue-like field."""
         for group in ("journal", "book", "main"):
-            found = self.titled(group)
+            found = self.titled_text(group)
             if found:
-                return plain(found)
+                return found
         return next((text for name in VENUE_FIELDS if (text := self.text(name))), "")
 
     @cached_property
@@ -290,13 +308,13 @@ class Resolver:
         elif parent is not None:
             inherited = self.fields(parent, [*seen, target.lower()])
             renamed, skipped = inheritance(parent.entry_type, entry.entry_type)
-            for name, value in inherited.items():
-                if name not in skipped and name not in renamed:
-                    fields.setdefault(name, value)
-            for name, targets in renamed.items():
+            for name, targets in renamed.items():  # the type pair's own rules come first, as in biber
                 if name in inherited:
                     for other in targets:
                         fields.setdefault(other, inherited[name])
+            for name, value in inherited.items():
+                if name not in skipped and name not in renamed:
+                    fields.setdefault(name, value)
             fields.pop("crossref", None)
         return fields
 
@@ -304,7 +322,10 @@ class Resolver:
         """``entry`` read as a :class:`Work`."""
         fields = self.fields(entry)
         month = fields.get("month")
-        latex = {name: expand(value.resolve(self.strings), self.macros) for name, value in fields.items()}
+        strings = self.strings
+        latex = {name: value.resolve(strings) for name, value in fields.items()}
+        if self.macros:
+            latex = {name: expand(text, self.macros) for name, text in latex.items()}
         return Work(
             source=entry,
             latex=latex,

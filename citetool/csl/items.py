@@ -226,50 +226,60 @@ def _date(work: Work, name: str) -> dict[str, object] | None:
     return parsed.csl() if parsed is not None else {"literal": text}
 
 
+#: Rich CSL variables built from more than one field.
+BUILT: dict[str, Callable[[Work], Rich]] = {
+    "title": lambda work: work.titled(""), "container-title": lambda work: _container(work),
+    "publisher": lambda work: _publisher(work), "event-title": lambda work: work.titled("event"),
+    "volume-title": lambda work: work.titled("issue"),
+}  # fmt: skip
+_POSITION = {variable: index for index, variable in enumerate(ORDER)}
+#: Field -> (the variable it gives, its rank among that variable's sources, whether it is rich text).
+_SOURCES: dict[str, tuple[str, int, bool]] = {
+    name: (variable, rank, table is RICH_VARIABLES) for table in (PLAIN_VARIABLES, RICH_VARIABLES)
+    for variable, sources in table.items() for rank, name in enumerate(sources)
+}  # fmt: skip
+
+
 def item(work: Work) -> dict[str, Any]:
     """The CSL-JSON item for an entry; ``id`` is the citation key."""
+    present = work.latex  # fields are looked for here before they are read: most entries have few
     result: dict[str, Any] = {"id": work.key, "type": TYPES.get(work.entry_type, "document")}
     for variable, field_name in ROLES.items():
-        names = work.names(field_name)
-        if names:
-            result[variable] = [_name(name) for name in names]
+        if field_name in present:
+            names = work.names(field_name)
+            if names:
+                result[variable] = [_name(name) for name in names]
     if work.date is not None:
         result["issued"] = work.date.csl()
     for variable, field_name in DATES.items():
-        date = _date(work, field_name)
-        if date is not None:
+        if field_name in present and (date := _date(work, field_name)) is not None:
             result[variable] = date
-    rich: dict[str, Callable[[Work], Rich]] = {
-        "title": lambda w: w.titled(""), "container-title": _container, "publisher": _publisher,
-        "event-title": lambda w: w.titled("event"), "volume-title": lambda w: w.titled("issue"),
-    }  # fmt: skip
-    for variable, read in rich.items():
+    for variable, read in BUILT.items():
         value = _markup(read(work), variable)
         if value:
             result[variable] = value
-    for variable, sources in RICH_VARIABLES.items():
-        source = next((name for name in sources if work.text(name)), None)
-        if source is not None:
-            result[variable] = _markup(work.rich(source), variable)
-    for variable, sources in PLAIN_VARIABLES.items():
-        text = next((found for name in sources if (found := work.text(name))), "")
-        if text:
-            result[variable] = text
+    chosen: dict[str, tuple[int, str, bool]] = {}  # variable -> (rank of its source, field, rich)
+    for name in present:
+        found = _SOURCES.get(name)
+        if found is not None and (found[0] not in chosen or found[1] < chosen[found[0]][0]) and work.text(name):
+            chosen[found[0]] = (found[1], name, found[2])
+    for variable, (_rank, name, rich) in chosen.items():
+        result[variable] = _markup(work.rich(name), variable) if rich else work.text(name)
     number = work.text("number") or (work.text("issue") if work.entry_type in ISSUE_NUMBER_TYPES else "")
     if number:
         result[_number_variable(work)] = number
-    if work.entry_type == "article" and work.text("eid") and "number" not in result:
+    if work.entry_type == "article" and "eid" in present and work.text("eid") and "number" not in result:
         result["number"] = work.text("eid")
     extra = {
-        "page": work.pages.csl() if work.pages is not None else "", "DOI": work.doi or "", "URL": url_of(work),
-        "language": language(work), "genre": _genre(work), "note": _note(work),
+        "page": work.pages.csl() if "pages" in present and work.pages is not None else "", "DOI": work.doi or "",
+        "URL": url_of(work) if "url" in present or "howpublished" in present else "", "language": language(work),
+        "genre": _genre(work), "note": _note(work) if "note" in present or "addendum" in present else "",
     }  # fmt: skip
     result.update({variable: value for variable, value in extra.items() if value})
-    archive = ARCHIVES.get((work.text("archiveprefix") or work.text("eprinttype") or "arxiv").strip().lower())
-    if work.is_preprint and archive:
-        result["type"] = "article"  # CSL 1.0.2's preprint
-        result.setdefault("publisher", archive)
-        result.setdefault("number", f"{archive}:{work.arxiv}")
-    order = {variable: index for index, variable in enumerate(ORDER)}
-    return dict(sorted(result.items(), key=lambda pair: order.get(pair[0], len(order))))
-
+    if "eprint" in present or "doi" in present:
+        archive = ARCHIVES.get((work.text("archiveprefix") or work.text("eprinttype") or "arxiv").strip().lower())
+        if archive and work.is_preprint:
+            result["type"] = "article"  # CSL 1.0.2's preprint
+            result.setdefault("publisher", archive)
+            result.setdefault("number", f"{archive}:{work.arxiv}")
+    return dict(sorted(result.items(), key=lambda pair: _POSITION.get(pair[0], len(_POSITION))))

@@ -7,6 +7,8 @@ translator (``RIS.js``), whose reading citation-js shares.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 #: CSL item type -> RIS ``TY`` (Zotero's export names; a preprint is ``INPR``).
 TYPES: dict[str, str] = {
     "article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS", "article": "INPR",
@@ -60,3 +62,8 @@ def tag_of(variable: str, ris_type: str) -> str:
     return tags.get(ris_type, tags.get("*", ""))
 
 
+@lru_cache(maxsize=64)
+def tags_of(ris_type: str) -> tuple[tuple[str, str], ...]:
+    """Every ``(variable, tag)`` a record of ``ris_type`` has, in :data:`TAGS` order (variables without a
+    tag in it left out)."""
+    return tuple((variable, tag) for variable in TAGS if (tag := tag_of(variable, ris_type)))

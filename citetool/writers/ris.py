@@ -21,9 +21,11 @@ from citetool.bib.richtext import scripted
 from citetool.bib.texchars import SUBSCRIPTS, SUPERSCRIPTS
 from citetool.bib.work import Work
 from citetool.csl.items import item
-from citetool.csl.ris import NAME_VARIABLES, PAGE_COUNT_TYPES, TAGS, TYPES, tag_of
+from citetool.csl.ris import NAME_VARIABLES, PAGE_COUNT_TYPES, TAGS, TYPES, tags_of
 from citetool.writers import Context
 
+#: The variables whose tags follow the date and pages (from ``VL`` on).
+_AFTER_DATES = frozenset(list(TAGS)[list(TAGS).index("volume") :])
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _TAGS = re.compile(r"<[^>]+>")
 _SUB = re.compile(r"<sub>([^<]*)</sub>")
@@ -32,12 +34,16 @@ _RANGE = re.compile(r"^([^\s\-,;]+)-([^\s\-,;]+)$")
 
 
 def _line(tag: str, value: str) -> str:
-    return f"{tag}  - {_LINE_BREAKS.sub(' ', value).strip()}"
+    if "\n" in value or "\r" in value:
+        value = _LINE_BREAKS.sub(" ", value)
+    return f"{tag}  - {value.strip()}"
 
 
 def _plain(value: str) -> str:
     """A CSL rich-text value as plain text: sub- and superscripts as Unicode where every character has a form
     (``H₂O``), as everywhere citetool writes plain text; other tags dropped."""
+    if "<" not in value:
+        return value
     value = _SUB.sub(lambda match: scripted(match.group(1), SUBSCRIPTS), value)
     value = _SUP.sub(lambda match: scripted(match.group(1), SUPERSCRIPTS), value)
     return " ".join(_TAGS.sub("", value).split())
@@ -66,17 +72,20 @@ def record(csl: dict[str, Any]) -> list[str]:
     lines = [_line("TY", ris_type)]
     if csl.get("id"):
         lines.append(_line("ID", csl["id"]))
-    for variable in TAGS:
-        if variable == "volume":  # the date and pages stand before the volume, as Zotero writes them
+    dated = False
+    for variable, tag in tags_of(ris_type):
+        if not dated and variable in _AFTER_DATES:  # the date and pages stand before the volume, as Zotero writes
             lines += _dates_and_pages(csl, ris_type)
-        tag = tag_of(variable, ris_type)
+            dated = True
         value = csl.get(variable)
-        if not tag or not value:
+        if not value:
             continue
         if variable in NAME_VARIABLES:
             lines += [_line(tag, _name(person)) for person in value]
         else:
             lines.append(_line(tag, _plain(str(value))))
+    if not dated:
+        lines += _dates_and_pages(csl, ris_type)
     keywords = re.split(r"\s*[,;]\s*", str(csl.get("keyword", "")))
     lines += [_line("KW", keyword) for keyword in keywords if keyword]
     if "accessed" in csl and csl["accessed"].get("date-parts"):
