@@ -175,7 +175,7 @@ def main() -> None:
             print(f"\n(skipping {label}: {source} not found)")
             continue
         library = work / f"{label}.bib"
-        shutil.copy(source, library)
+        shutil.copyfile(source, library)  # not its mode: the corpora are read-only, and add writes
         # A new comment line each run: new content, so no cached parse can apply.
         fresh = ["sh", "-c", f"cp '{source}' '{library}' && printf '%% bench %s\\n' \"$(date +%s%N)\" >> '{library}'"]
         parse_ref = measure([PYTHON, "-c", f"import bibtexparser; bibtexparser.parse_file({str(source)!r})"], runs, env)

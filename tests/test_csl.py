@@ -30,6 +30,20 @@ def test_the_bundled_citeproc_js_is_the_npm_release_unmodified() -> None:
     assert "Common Public Attribution License" in notice and "Frank Bennett" in notice
 
 
+def test_the_cpal_text_ships_with_the_bundled_source() -> None:
+    """The CPAL-1.0's section 3.1: a copy of the licence with every copy of the source, so in the package
+    data and in the installed distribution's licence files."""
+    import importlib.metadata
+
+    text = (engine.PROCESSOR.parent / "LICENSE.CPAL-1.0").read_text(encoding="utf-8")
+    assert text.startswith("Common Public Attribution License Version 1.0 (CPAL)")
+    for heading in ("3.1 Application of License.", "14. ADDITIONAL TERM: ATTRIBUTION",
+                    "15. ADDITIONAL TERM: NETWORK USE.", "EXHIBIT B. Attribution Information"):  # fmt: skip
+        assert heading in text
+    shipped = importlib.metadata.metadata("citetool").get_all("License-File") or []
+    assert "citetool/csl/vendor/citeproc-js/LICENSE.CPAL-1.0" in shipped
+
+
 class _Memo:
     def __init__(self) -> None:
         self.slots: dict[str, str] = {}

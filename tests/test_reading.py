@@ -232,7 +232,8 @@ def _citation_js(ris: str) -> list[dict[str, Any]]:
 
 
 def _as_read(csl: dict[str, Any]) -> dict[str, Any]:
-    """What the comparison looks at: title, creators, container, year, DOI, pages, volume, as plain text."""
+    """What the comparison looks at: title, creators, container, date (year, month, day), DOI, pages, volume, as
+    plain text."""
     def names(people: list[dict[str, str]] | None) -> list[str]:
         return [_norm(person.get("literal") or " ".join(filter(None, (person.get("non-dropping-particle"),
                                                                       person.get("family"), person.get("given")))))
@@ -241,7 +242,8 @@ def _as_read(csl: dict[str, Any]) -> dict[str, Any]:
     issued = csl.get("issued", {}).get("date-parts", [[None]])
     return {
         "title": _norm(csl.get("title", "")), "author": names(csl.get("author")), "editor": names(csl.get("editor")),
-        "container": _norm(csl.get("container-title", "")), "year": issued[0][0] if issued and issued[0] else None,
+        "container": _norm(csl.get("container-title", "")), "date": [int(part) for part in issued[0] if part]
+        if issued and issued[0] else None,
         "DOI": (csl.get("DOI") or "").lower(), "page": csl.get("page", ""), "volume": str(csl.get("volume", "")),
     }  # fmt: skip
 

@@ -204,6 +204,11 @@ def parse_names(text: str) -> list[Name]:
     return [parse_name(piece) for piece in _split_top(text, _AND) if piece]
 
 
+def first_name(text: str) -> Name | None:
+    """The first name of a BibTeX ``author`` or ``editor`` field (the others left unparsed), if any."""
+    return next((parse_name(piece) for piece in _split_top(text, _AND) if piece), None) if text.strip() else None
+
+
 _NAME_SYNTAX = re.compile(r",|\band\b", re.IGNORECASE)
 
 

@@ -34,7 +34,7 @@ from citetool.bib.entry import Entry, MacroRef, Value
 from citetool.bib.fields import VENUE_FIELDS, VERBATIM_FIELDS
 from citetool.bib.latex import decode, to_text
 from citetool.bib.macros import Macro, expand
-from citetool.bib.names import Name, parse_names
+from citetool.bib.names import Name, first_name, parse_names
 from citetool.bib.pages import Pages, parse_pages
 from citetool.bib.richtext import Rich, csl_markup, plain
 from citetool.identifiers import arxiv as arxiv_id
@@ -231,8 +231,8 @@ def fingerprint(work: Work) -> str | None:
     title = _NON_WORD.sub("", work.title.casefold())
     if not title:
         return None
-    names = work.creators
-    family = _NON_WORD.sub("", names[0].family_text.casefold()) if names else ""
+    first = first_name(work.latex.get("author", "")) or first_name(work.latex.get("editor", ""))
+    family = _NON_WORD.sub("", first.family_text.casefold()) if first else ""
     return f"{title}|{work.year}|{family}"
 
 
