@@ -8,7 +8,7 @@ with ``error.exit_code``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import IntEnum
 
 
@@ -64,11 +64,20 @@ def suggest(missing: Iterable[str], known: Iterable[str]) -> dict[str, str]:
 class UnknownKeys(CitetoolError):
     """One or more citation keys are not in the library."""
 
-    def __init__(self, keys: list[str], source: str = "the library", known: Iterable[str] = ()) -> None:
+    def __init__(self, keys: list[str], source: str = "the library", known: Iterable[str] = (),
+                 broken: Mapping[str, str] | None = None) -> None:  # fmt: skip
+        """``broken``: why the entry of a key (lower case) does not parse, for a key whose entry is there but
+        broken (a brace typo reads as a missing key otherwise)."""
         self.keys = keys
         close = suggest(keys, known)
-        shown = ", ".join(f"{key} (did you mean {close[key]}?)" if key in close else key for key in keys)
-        super().__init__(f"not in {source}: {shown}")
+        broken = broken or {}
+
+        def shown(key: str) -> str:
+            if key.lower() in broken:
+                return f"{key} (its entry {broken[key.lower()]})"
+            return f"{key} (did you mean {close[key]}?)" if key in close else key
+
+        super().__init__(f"not in {source}: {', '.join(shown(key) for key in keys)}")
 
 
 class LibraryInvalid(CitetoolError):
@@ -126,7 +135,10 @@ class PartialFailure(CitetoolError):
         self.exit_code = next(
             (code for code in (ExitCode.NETWORK, ExitCode.NOT_FOUND) if code in codes), ExitCode.FAILURE
         )
-        super().__init__(summary or f"{len(failures)} of {total} failed; the others succeeded")
+        if summary is None:
+            summary = f"all {total} failed" if len(failures) >= total else f"{len(failures)} of {total} failed; " \
+                                                                              "the others succeeded"
+        super().__init__(summary)
 
 
 class ImportFailed(CitetoolError):

@@ -298,7 +298,8 @@ def test_a_broken_library_is_refused_before_any_lookup(tmp_path: Path, server: R
     result = run("-l", str(path), "add", "10.1038/srep16696")
     assert result.exit_code == 3
     assert result.stderr == (
-        f"citetool: error: {path}:2: entry 'a': duplicate key; rename one of the entries; "
+        f"citetool: error: {path}:2: entry 'a': duplicate key; rename or remove one of the entries (citetool rename "
+        "a NEWKEY --line 2); "
         "fix the file (or pass --library) before changing it\n"
     )
     assert server.requests == []

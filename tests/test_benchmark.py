@@ -55,6 +55,7 @@ def test_the_benchmark_runs_every_case_on_small_files(tmp_path: Path) -> None:
             assert line is not None, (label, case)
             assert re.search(r"\d+\.\d{3} s .* ref +\d+\.\d{3} s +\d+\.\d\dx", line), line
             assert "(exit" not in line or case.startswith("check"), line  # every command succeeded
+        assert re.search(r"show on a terminal, 120 columns \(warm\) +\d+\.\d{3} s .* <= 3x", section), section
     for case in CASES[:2]:
         assert re.search(re.escape(case) + r" +\d+\.\d{3} s", out), case
     if "(skipping the CSL cases" not in out:  # Node.js and npm's citeproc are there (always in CI)
@@ -62,6 +63,7 @@ def test_the_benchmark_runs_every_case_on_small_files(tmp_path: Path) -> None:
             assert re.search(re.escape(case) + r" +\d+\.\d{3} s cpu .* citeproc-js +\d+\.\d{3} s cpu .*x", out), case
         for style in ("ieee", "nlm-citation-sequence"):
             assert re.search(rf"html {style} after one add, 3 entries +\d+\.\d{{3}} s +target <= 1\.5 s", out), style
+            assert re.search(rf"html {style}, a paper's \d+ entries, unchanged +\d+\.\d{{3}} s .*<= 0\.33x", out), style
     assert re.search(r"merge-driver 50 entries +\d+\.\d{3} s .* ref +\d+\.\d{3} s", out), out[-800:]
     crowd = re.search(r"add 12 DOIs +(\d+\.\d+) s .*most requests in flight: (\d+) \(<= 3\)", out)
     assert crowd is not None, out[-500:]

@@ -71,6 +71,15 @@ def test_latexmk_builds_from_the_library_rebuilds_on_edits_and_stops_on_a_missin
     # Nothing changed: nothing runs (refs.bib is not rewritten, so latexmk does not loop).
     third = _latexmk(workdir)
     assert third.returncode == 0 and "Run number" not in third.stdout + third.stderr
+    # A brace typo in the cited entry stops the build, naming the file, the entry's line and the brace.
+    good = library.read_text()
+    library.write_text(good.replace("Hugging the {Taliban}", "Hugging the {Taliban"))
+    typo = _latexmk(workdir)
+    said = typo.stdout + typo.stderr
+    assert typo.returncode != 0
+    assert f"belousova2025embracing (its entry at {library}:4 does not parse: field 'title' (line 6): 1 '{{' not " \
+           "closed before line 7, where field 'journal' seems to start)" in said, said[-3000:]
+    library.write_text(good)
     # A key the library lacks stops the build, naming it.
     cited = DOCUMENTS[backend].replace("{belousova2025embracing}", "{belousova2025embracing,nosuchkey2020}")
     (workdir / "paper.tex").write_text(cited)

@@ -28,7 +28,7 @@ from citetool.bib.work import Resolver
 from citetool.crossref import mapping as crossref_entry
 from citetool.crossref.client import Client
 from citetool.crossref.records import Record
-from citetool.errors import CitetoolError, LookupFailed, UsageError
+from citetool.errors import CitetoolError, LookupFailed, NotFound, UsageError
 from citetool.identifiers import arxiv as arxiv_id
 from citetool.identifiers import doi as doi_module
 from citetool.identifiers import isbn as isbn_module
@@ -163,6 +163,9 @@ def _fetch(
             pmid_of[identifier] = converted["pmid"]
         elif doi_module.parse(converted.get("doi", "")):
             doi_of[identifier] = doi_module.parse(converted["doi"]) or ""
+    for identifier in by_kind.get("impossible-arxiv", []):
+        results[identifier] = NotFound(identifier.label, f"(no such arXiv ID: {arxiv_id.impossible(identifier.value)})")
+        done(identifier.label)
     arxiv_records = sources.arxiv.fetch_many([i.value for i in by_kind.get("arxiv", [])], done)
     book_records = sources.books.fetch_many([i.value for i in by_kind.get("isbn", [])], done)
     pmids = [i.value for i in by_kind.get("pmid", [])] + list(pmid_of.values())

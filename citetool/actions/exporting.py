@@ -106,8 +106,9 @@ def export(
     fragment: bool = False,
     verbose: bool = False,
     locale: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ExportResult:
-    """Write the selected entries of ``lib`` in ``format_name``.
+    """Write the selected entries of ``lib`` in ``format_name``; ``progress`` hears how far html and text are.
 
     An export of the whole library is remembered per library content, like
     ``show``'s table (see :mod:`citetool.library.caches`); for html and text,
@@ -124,8 +125,12 @@ def export(
         identity = f"{found.digest} {engine.language(found, locale)[0]} citeproc-js {engine.processor_version()}"
     digest = lib.digest
     if digest is None or keys or query or aux_path:
-        _ahead(format_name, style, locale)
-        return _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale)
+        # A selection (a paper's --aux, say) is rendered again from its memo when nothing it holds changed:
+        # no engine is started for it ahead (building apa's takes three times as long as the rest).
+        selected = bool(keys or query or aux_path)
+        count = len(keys) if keys else 0 if aux_path else len(lib.keys)
+        _ahead(format_name, style, locale, count, build=not selected)
+        return _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale, progress)
     from citetool.library import caches as libcache
 
     part = f"export-{format_name}-{sort or 'file'}"
@@ -136,20 +141,25 @@ def export(
     cached = libcache.load_text(digest, part)
     if cached is not None and isinstance(cached[0], list):
         return ExportResult(text=cached[1], warnings=[str(warning) for warning in cached[0]])
-    _ahead(format_name, style, locale)
-    result = _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale)
+    _ahead(format_name, style, locale, len(lib.keys))
+    result = _export(lib, format_name, keys, query, aux_path, sort, style, fragment, verbose, locale, progress)
     libcache.store_text(digest, part, result.warnings, result.text)
     return result
 
 
-def _ahead(format_name: str, style: str, locale: str | None) -> None:
-    """For html and text, start building citeproc-js's engine while the entries are read and converted.
+def _ahead(format_name: str, style: str, locale: str | None, count: int, build: bool = True) -> None:
+    """For html and text, start building citeproc-js's engine while the entries are read and converted
+    (unless not ``build``: then it is built only if the memo cannot answer).
 
     Only where no whole-export cache answers: a cache hit must not wait for an engine it does not use.
+    ``count``, the entries to render at most (0 when unknown), tells V8 how to start.
     """
     if formats.FORMATS[format_name].styled:
-        from citetool.csl import bibliography, styles
+        from citetool.csl import bibliography, engine, styles
 
+        engine.expect(count)
+        if not build:
+            return
         bibliography.ahead(styles.find(style), locale, html=format_name == "html")
 
 
@@ -164,6 +174,7 @@ def _export(
     fragment: bool,
     verbose: bool,
     locale: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ExportResult:
     warnings: list[str] = []
     resolver = lib.resolver(warnings.append)
@@ -172,7 +183,8 @@ def _export(
         order = _sort_key(sort)
         entries = [work.source for work in sorted((resolver.work(entry) for entry in entries), key=order)]
     spec = formats.FORMATS[format_name]
-    context = Context(style=style, locale=locale, fragment=fragment, verbose=verbose, warn=warnings.append)
+    context = Context(style=style, locale=locale, fragment=fragment, verbose=verbose, warn=warnings.append,
+                      progress=progress, count=len(entries))  # fmt: skip
     if spec.styled:
         from citetool.library.caches import Memo
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from citetool.bib.names import short_authors
 from citetool.bib.work import Work
-from citetool.errors import UnknownKeys
 from citetool.library.file import Library
 
 
@@ -78,7 +77,7 @@ def select(lib: Library, keys: Sequence[str] = (), query: str | None = None,
     if keys:
         entries, missing = lib.named(keys)
         if missing:
-            raise UnknownKeys(missing, str(lib.path), lib.keys)
+            raise lib.unknown(missing, str(lib.path))
     else:
         entries = list(lib.entries.values())
     resolver = lib.resolver(warn)

@@ -16,7 +16,6 @@ from pathlib import Path
 from citetool import config
 from citetool.bib import keyformat, keys
 from citetool.bib.keyformat import KeyFormat
-from citetool.errors import UnknownKeys
 from citetool.library import file as library
 
 
@@ -33,7 +32,7 @@ def plan(library_path: Path, asked: list[str], key_format: KeyFormat | None) -> 
     lib = library.load(library_path)
     missing = [key for key in asked if key not in lib.entries]
     if missing:
-        raise UnknownKeys(missing, str(library_path), lib.keys)
+        raise lib.unknown(missing, str(library_path))
     resolver = lib.resolver()
     chosen = set(asked) if asked else set(lib.entries)
     taken = keys.Caseless(key for key in lib.keys if key not in chosen)

@@ -26,9 +26,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citetool.bib.blocks import Block, is_repeat
 from citetool.bib.keys import Caseless, validate
 from citetool.bib.parse import parse
-from citetool.errors import CitetoolError, UnknownKeys, UsageError
+from citetool.errors import CitetoolError, UsageError
 from citetool.library import file as library
 from citetool.library import storage
 from citetool.library.guard import Intent
@@ -203,6 +204,24 @@ def _documents(mains: list[Path], blockers: list[Notice]) -> list[tuple[Path, by
     return found
 
 
+def _one_occurrence(result: RenamePlan, lib: library.Library, old: str, block: Block) -> None:
+    """Rename the one entry ``block`` of a repeated key ``old``: its key alone.  Citations and crossref fields
+    keep naming ``old``: the other entry keeps it, and they meant that one as much as this."""
+    new = result.renames[old]
+    text = lib.text[block.start : block.end]
+    header = _HEADER.match(text)
+    if header is None:
+        raise CitetoolError(f"{lib.path}:{block.line}: cannot find the key of entry '{old}'")
+    changed = header.group(1) + new + text[header.end() :]
+    (reparsed,) = parse(changed).entries.values()
+    result.intent.replaced[old] = reparsed
+    result.intent.at[old] = block.line
+    result.intent.fixes_repeat = True
+    result.new_library = lib.replaced({old: changed}, at={old: block})
+    said = f"only this entry's key changes: citations and crossref fields naming {old} mean the entry that keeps it"
+    result.notices.append(Notice(lib.path, block.line, said))
+
+
 def _library_part(result: RenamePlan, lib: library.Library) -> None:
     renames = {old.lower(): new for old, new in result.renames.items()}
     sources: dict[str, str] = {}
@@ -228,7 +247,7 @@ def _library_part(result: RenamePlan, lib: library.Library) -> None:
 def _check(lib: library.Library, renames: dict[str, str], library_path: Path) -> None:
     missing = [old for old in renames if old not in lib.entries]
     if missing:
-        raise UnknownKeys(missing, str(library_path), lib.keys)
+        raise lib.unknown(missing, str(library_path))
     staying = Caseless(key for key in lib.keys if key not in renames)
     news = Caseless()
     for new in renames.values():
@@ -238,17 +257,35 @@ def _check(lib: library.Library, renames: dict[str, str], library_path: Path) ->
         news.add(new)
 
 
-def plan(library_path: Path, renames: list[tuple[str, str]], mains: list[Path]) -> RenamePlan:
+def plan(library_path: Path, renames: list[tuple[str, str]], mains: list[Path], line: int | None = None) -> RenamePlan:
     """What renaming each ``old`` to its ``new`` would change, checked: the olds exist, the news are valid
-    and free (without case), every main file is there."""
+    and free (without case), every main file is there.
+
+    A key that is in the library twice is renamed in the one entry ``line``
+    names (the only way a repeated key is fixed without an editor), and only
+    there; a library whose other problems are repeated keys may be renamed in
+    only to fix one of them.
+    """
     lib = library.load(library_path)
-    lib.check_writable()
+    lib.check_writable(repeated_keys=True)
     wanted = dict(renames)
     _check(lib, wanted, library_path)
     for main in mains:
         if not main.is_file():
             raise CitetoolError(f"{main}: no such .tex file")
     result = RenamePlan(wanted, library_path, library_data=lib.data)
+    if len(wanted) == 1:
+        ((old, new),) = wanted.items()
+        block = lib.occurrence(old, line, f"rename {old} {new}")
+        if block is not None:
+            _one_occurrence(result, lib, old, block)
+            return result
+    elif line is not None:
+        raise UsageError("--line names the entry of one key; rename one key at a time with it")
+    repeats = {problem.key.lower() for problem in lib.problems if problem.fatal and problem.key and is_repeat(problem)}
+    result.intent.fixes_repeat = any(old.lower() in repeats for old in wanted)
+    if not result.intent.fixes_repeat:
+        lib.check_writable()
     _library_part(result, lib)
     named = {main.resolve() for main in mains}
     folders = [main.parent for main in mains]
@@ -296,7 +333,7 @@ def apply(rename: RenamePlan) -> None:
                 raise CitetoolError(f"{rename.library}: changed since the rename was planned; run it again")
             return rename.new_library, None, rename.intent
 
-        library.edit(rename.library, change_library)
+        library.edit(rename.library, change_library, repeated_keys=rename.intent.fixes_repeat)
     except BaseException:
         for item in staged:
             item.discard()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from citetool.errors import CitetoolError, UnknownKeys, UsageError
+from citetool.errors import CitetoolError, UsageError
 from citetool.library import file as library
 from citetool.library import storage
 from citetool.tex import citations, paths
@@ -81,7 +81,7 @@ def sync(
     lib = library.load(library_path)
     result = exporting.export(lib, fmt, aux_path=cites)
     if result.missing:
-        raise UnknownKeys(result.missing, f"{lib.path} (cited in {cites}; {path} not written)", lib.keys)
+        raise lib.unknown(result.missing, f"{lib.path} (cited in {cites}; {path} not written)")
     text = marker(cites, library_path) + result.text
     data = text.encode("utf-8")
     count = sum(1 for line in result.text.splitlines() if line.startswith("@") and not _NOT_ENTRY.match(line))

@@ -18,7 +18,7 @@ from citetool.bib.source import entry_diff, entry_source
 from citetool.crossref.client import Client
 from citetool.crossref.mapping import to_entry
 from citetool.crossref.records import Cache, Record
-from citetool.errors import CitetoolError, LookupFailed, UnknownKeys
+from citetool.errors import CitetoolError, LookupFailed
 from citetool.library import file as library
 from citetool.library.guard import Intent
 
@@ -49,6 +49,10 @@ class EntryUpdate:
                 fields[change.name] = change.new
         return replace(self.entry, fields=fields)
 
+    def applies(self, force: bool) -> bool:
+        """Whether the entry changes at all (not when every change is a hand edit kept without ``force``)."""
+        return self.merged(force).fields != self.entry.fields
+
     def diff(self, force: bool) -> str:
         key = self.entry.key
         return entry_diff(self.entry, self.merged(force), f"{key} (library)", f"{key} (Crossref)")
@@ -60,12 +64,20 @@ class UpdatePlan:
     skipped: list[str] = field(default_factory=list)  # keys without a DOI
     unchanged: list[str] = field(default_factory=list)  # keys whose record says what the entry says
 
-    def summary(self, written: int | None) -> str:
-        """``updated 2, unchanged 30, skipped 1, failed 1`` (``would update`` before ``--yes``)."""
-        changed = f"updated {written}" if written is not None else f"would update {len(self.updates)}"
-        return (f"{changed}, unchanged {len(self.unchanged)}, skipped {len(self.skipped)} (no DOI), "
-                f"failed {len(self.failures)}")  # fmt: skip
     failures: list[CitetoolError] = field(default_factory=list)
+
+    def summary(self, written: int | None, force: bool) -> str:
+        """``updated 2, unchanged 30, skipped 1 (no DOI), failed 1`` (``would update`` before ``--yes``): every
+        entry asked for in one count.  An entry whose only changes are hand edits kept without ``force`` is
+        counted as ``kept``, not as an update (no diff is shown for it)."""
+        changing = sum(1 for update in self.updates if update.applies(force))
+        kept = len(self.updates) - changing
+        changed = f"updated {written}" if written is not None else f"would update {changing}"
+        if written is not None and written < changing:
+            changed += f" ({changing - written} changed meanwhile: run update again)"
+        held = f", kept {kept} (edited by hand; --force replaces)" if kept else ""
+        return (f"{changed}, unchanged {len(self.unchanged)}{held}, skipped {len(self.skipped)} (no DOI), "
+                f"failed {len(self.failures)}")  # fmt: skip
 
 
 def _changes(current: Entry, original: Entry | None, fresh: Entry) -> list[FieldChange]:
@@ -87,7 +99,7 @@ def plan(
     """What re-fetching would change in the entries ``keys`` (all entries when empty)."""
     missing = [key for key in keys if key not in lib.entries]
     if missing:
-        raise UnknownKeys(missing, str(lib.path), lib.keys)
+        raise lib.unknown(missing, str(lib.path))
     result = UpdatePlan()
     entries = [lib.entries[key] for key in keys] if keys else list(lib.entries.values())
     with_doi = [entry for entry in entries if entry.doi]

@@ -34,7 +34,7 @@ from citetool.bib.work import PUBLISHED_FIELDS, Work
 from citetool.crossref.client import Client
 from citetool.crossref.mapping import names_of, to_entry
 from citetool.crossref.markup import to_latex
-from citetool.errors import CitetoolError, UnknownKeys
+from citetool.errors import CitetoolError
 from citetool.identifiers import arxiv as arxiv_id
 from citetool.identifiers import doi as doi_module
 from citetool.library import file as library
@@ -154,7 +154,7 @@ def plan(
     """What upgrading the preprints among ``keys`` (all entries when empty) would change."""
     missing = [key for key in keys if key not in lib.entries]
     if missing:
-        raise UnknownKeys(missing, str(lib.path), lib.keys)
+        raise lib.unknown(missing, str(lib.path))
     result = UpgradePlan()
     asked = [lib.entries[key] for key in keys] if keys else list(lib.entries.values())
     resolver = lib.resolver()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal as KindLiteral
 
+from citetool.bib.diagnose import diagnose
 from citetool.bib.entry import Entry, Value, ValueSyntaxError
 
 BlockKind = KindLiteral["entry", "string", "preamble", "comment", "failed"]
@@ -58,9 +59,20 @@ class Document:
     strings: dict[str, Value] = field(default_factory=dict)
 
 
-def field_problem(line: int, key: str, name: str, error: ValueSyntaxError) -> Problem:
-    """The problem of a field whose value is not a BibTeX expression (both readers report it so)."""
-    return Problem(line, key, f"field '{name}': {error}; a comma may be missing after the previous field")
+def field_problem(text: str, block: Block, field_line: int, key: str, name: str, error: ValueSyntaxError) -> Problem:
+    """The problem of a field whose value is not a BibTeX expression (both readers report it so): at the
+    entry's first line, saying what is wrong where (:mod:`citetool.bib.diagnose`)."""
+    reason = diagnose(text, block.start, block.line) or f"field '{name}' (line {field_line}): {error}"
+    return Problem(block.line, key, reason)
+
+
+#: How every repeated-key problem starts (:func:`entry_block` writes them; :func:`is_repeat` reads them).
+REPEAT = "duplicate key"
+
+
+def is_repeat(problem: Problem) -> bool:
+    """Whether ``problem`` is a key that repeats another entry's (exactly or but for case)."""
+    return problem.message.startswith(REPEAT)
 
 
 def entry_block(
@@ -73,9 +85,10 @@ def entry_block(
         document.problems.append(Problem(block.line, key, f"repeated field {names}; BibTeX uses the first", False))
     other = seen_keys.get(key.lower())
     if other == key:
-        document.problems.append(Problem(block.line, key, "duplicate key; rename one of the entries"))
+        said = f"{REPEAT}; rename or remove one of the entries (citetool rename {key} NEWKEY --line {block.line})"
+        document.problems.append(Problem(block.line, key, said))
     elif other is not None:
-        message = f"duplicate key: '{other}' differs only in case, and BibTeX compares keys without case; rename one"
+        message = f"{REPEAT}: '{other}' differs only in case, and BibTeX compares keys without case; rename one"
         document.problems.append(Problem(block.line, key, message))
     seen_keys.setdefault(key.lower(), key)
     if entry is not None:

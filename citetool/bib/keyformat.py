@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from citetool.bib.keys import MAX_BASE, STOPWORDS, is_valid
+from citetool.bib.keys import MAX_BASE, STOPWORDS, is_valid, title_words
 from citetool.bib.latex import to_text
 from citetool.bib.names import Name
 from citetool.errors import ConfigError
@@ -47,7 +47,7 @@ def _words(title: str) -> list[str]:
     """Significant title words, capitalised (``Embracing``, ``Taliban``), ASCII."""
     from anyascii import anyascii
 
-    words = re.split(r"[^A-Za-z0-9]+", str(anyascii(to_text(title))))
+    words = re.split(r"[^A-Za-z0-9]+", str(anyascii(title_words(title))))
     kept = [word for word in words if len(word) > 1 and not word.isdigit() and word.lower() not in STOPWORDS]
     return [word[:1].upper() + word[1:] for word in kept]
 

@@ -27,6 +27,16 @@ STOPWORDS = frozenset(
     ).split()
 )
 
+#: The mark a publisher puts before the title of a paper it took back (``RETRACTED: Ileal-lymphoid ...``): the
+#: paper's key is made from its own words.
+_NOTICE_MARK = re.compile(r"^\W*(?:retracted|withdrawn|removed)(?:\s+article)?\s*[:.]\s*", re.IGNORECASE)
+
+
+def title_words(title: str) -> str:
+    """The plain text of ``title`` that keys are made from: without a leading ``RETRACTED:`` mark."""
+    return _NOTICE_MARK.sub("", to_text(title), count=1)
+
+
 #: Keys BibTeX accepts, less what breaks LaTeX's \\cite or an HTML id (``$ & < > ^ |``), at most 100 characters.
 _VALID_KEY = re.compile(r"^(?!@)[^\s,{}()\"#%'=\\~$&<>^|`]{1,100}$")
 #: What ``--key`` accepts: the letters, digits and punctuation its message names.
@@ -49,7 +59,7 @@ def significant_words(title: str) -> list[str]:
     """Folded title words that are not stopwords, numbers or single letters."""
     from anyascii import anyascii
 
-    words = re.split(r"[^a-z0-9]+", str(anyascii(to_text(title))).lower())
+    words = re.split(r"[^a-z0-9]+", str(anyascii(title_words(title))).lower())
     return [word for word in words if len(word) > 1 and not word.isdigit() and word not in STOPWORDS]
 
 

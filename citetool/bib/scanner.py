@@ -217,7 +217,8 @@ class _Scanner:
                 try:
                     fields[name] = _value(field.group(2).strip())
                 except ValueSyntaxError as exc:
-                    failure = field_problem(block.line + text.count("\n", block.start, field.start(2)), key, name, exc)
+                    field_line = block.line + text.count("\n", block.start, field.start(2))
+                    failure = field_problem(text, block, field_line, key, name, exc)
             pos = field.end()
             closed = field.group(3) != ","
         block.end = pos

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from citetool.bib.blocks import Block, Document, Problem, add_string, entry_block, field_problem
+from citetool.bib.diagnose import diagnose
 from citetool.bib.entry import Entry, Value, ValueSyntaxError
 
 _KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
@@ -22,14 +23,14 @@ def _first_line(text: str) -> str:
 
 
 def _failure_message(error: object) -> str:
-    """A short reason for a failed block, without bibtexparser's line noise."""
-    message = _first_line(str(error))
-    if "Was still looking for field-value closing" in str(error) or "Unexpected block start" in message:
+    """A short reason for a failed block, without bibtexparser's line noise (when :func:`diagnose` finds none)."""
+    reason = str(getattr(error, "abort_reason", "") or error)
+    if "Was still looking for field-value closing" in reason or "Unexpected block start" in reason:
         return "unbalanced braces or a missing comma; the entry does not end where it should"
-    return message
+    return _first_line(reason)
 
 
-def _convert_entry(raw_entry: Any, line: int, problems: list[Problem]) -> Entry | None:
+def _convert_entry(raw_entry: Any, text: str, block: Block, problems: list[Problem]) -> Entry | None:
     fields: dict[str, Value] = {}
     key = str(raw_entry.key)
     for raw_field in raw_entry.fields:
@@ -39,9 +40,9 @@ def _convert_entry(raw_entry: Any, line: int, problems: list[Problem]) -> Entry 
         try:
             fields[name] = Value.parse(str(raw_field.value))
         except ValueSyntaxError as exc:
-            problems.append(field_problem(raw_field.start_line + 1, key, name, exc))
+            problems.append(field_problem(text, block, raw_field.start_line + 1, key, name, exc))
             return None
-    return Entry(key=key, entry_type=str(raw_entry.entry_type).lower(), fields=fields, line=line)
+    return Entry(key=key, entry_type=str(raw_entry.entry_type).lower(), fields=fields, line=block.line)
 
 
 def split_with_bibtexparser(text: str) -> Document:
@@ -78,14 +79,13 @@ def split_with_bibtexparser(text: str) -> Document:
             repeated = sorted(raw_block.duplicate_keys)
             raw_block = raw_block.ignore_error_block
         if isinstance(raw_block, bp.Entry):
-            entry_block(document, block, _convert_entry(raw_block, line, document.problems), str(raw_block.key),
+            entry_block(document, block, _convert_entry(raw_block, text, block, document.problems), str(raw_block.key),
                          repeated, seen_keys)  # fmt: skip
         elif isinstance(raw_block, bp.ParsingFailedBlock):
             block.kind = "failed"
             match = _KEY_IN_RAW.match(raw.lstrip())
-            document.problems.append(
-                Problem(line, match.group(1) if match else None, _failure_message(raw_block.error))
-            )
+            reason = diagnose(text, start, line) or _failure_message(raw_block.error)
+            document.problems.append(Problem(line, match.group(1) if match else None, reason))
         elif isinstance(raw_block, bp.String):
             block.kind = "string"
             block.name = str(raw_block.key).lower()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -84,3 +86,36 @@ def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
     return Console(stderr=stderr, markup=False, highlight=False, emoji=False)
+
+
+@contextmanager
+def phases(least: int = 200) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress display on stderr, on a terminal only, for work that reports ``(what, done, total)``.
+
+    Each ``what`` is a line of its own: a bar while ``done`` counts up, a
+    pulse with the time it has taken where the work answers only at its end
+    (reported with ``done`` 0: citeproc-js rendering a whole bibliography).
+    Work on fewer than ``least`` entries shows nothing: it is over at once.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(what: str, done: int, total: int) -> None:
+            if total < least:
+                return
+            if what not in tasks:
+                for earlier in tasks.values():  # a new phase: the ones before it are over
+                    bar.update(earlier, completed=bar.tasks[earlier].total or 0)
+                tasks[what] = bar.add_task(f"{what}, {total:,} entries" if done == 0 else what,
+                                           total=None if done == 0 else total)  # fmt: skip
+            if done:
+                bar.update(tasks[what], completed=done, total=total)
+
+        yield report

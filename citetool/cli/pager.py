@@ -9,11 +9,13 @@ paged.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 
 import click
 
@@ -30,6 +32,60 @@ def pager_command() -> list[str] | None:
     if not words or words[0] == "cat" or shutil.which(words[0]) is None:
         return None
     return words
+
+
+def page_lines(lines: Iterable[str], enabled: bool = True) -> None:
+    """Print ``lines`` (each ending in a newline) on stdout as they come: through the pager once they are more
+    than a screen on a terminal, so the first screen shows before the last line is made."""
+    command = pager_command() if enabled and sys.stdout.isatty() else None
+    if command is None:
+        for chunk in _chunks(lines):
+            click.echo(chunk, nl=False)
+        return
+    screen = shutil.get_terminal_size().lines
+    head: list[str] = []
+    rest = iter(lines)
+    for line in rest:
+        head.append(line)
+        if len(head) >= screen:
+            break
+    else:
+        click.echo("".join(head), nl=False)
+        return
+    _through_pager(command, itertools.chain(["".join(head)], _chunks(rest)))
+
+
+def _chunks(lines: Iterable[str], size: int = 200) -> Iterator[str]:
+    """``lines`` joined ``size`` at a time: one write per chunk, not per line."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield "".join(batch)
+            batch.clear()
+    if batch:
+        yield "".join(batch)
+
+
+def _through_pager(command: list[str], chunks: Iterable[str]) -> None:
+    """Feed ``chunks`` to the pager as they are made; a reader who quits early ends the feeding quietly."""
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        return
+    with process:
+        assert process.stdin is not None
+        try:
+            for chunk in chunks:
+                process.stdin.write(chunk.encode("utf-8"))
+                process.stdin.flush()
+            process.stdin.close()
+        except BrokenPipeError:  # the reader quit the pager early: not an error
+            pass
+        process.wait()
 
 
 def page(text: str, enabled: bool = True) -> None:

@@ -9,10 +9,10 @@ import click
 
 from citetool import config
 from citetool.cli import tables
-from citetool.cli.output import info, open_library, print_json, printable, stdout_is_terminal, warn
-from citetool.cli.pager import page
+from citetool.cli.output import info, open_library, phases, print_json, printable, stdout_is_terminal, warn
+from citetool.cli.pager import page, page_lines
 from citetool.cli.state import PathParam, State, complete_files, complete_keys, complete_locales, complete_styles
-from citetool.errors import CheckFailed, UnknownKeys, UsageError
+from citetool.errors import CheckFailed, UsageError
 from citetool.writers import FORMATS
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def show(state: State, keys: tuple[str, ...], query: str | None, as_json: bool, 
     if compact:
         page(tables.compact(rows, tables.width() if stdout_is_terminal() else None), not no_pager)
     elif stdout_is_terminal():
-        page(tables.summary_table(rows), not no_pager)
+        page_lines(tables.summary_lines(rows), not no_pager)
     elif rows:
         click.echo(printable("\n".join("\t".join((row.key, row.authors, row.year, row.title, row.venue))
                                        for row in rows)))  # fmt: skip
@@ -88,7 +88,9 @@ def _entry_text(work: Work) -> str:
 )
 @click.option(
     "--style", metavar="NAME|FILE.csl", shell_complete=complete_styles,
-    help="CSL style for html and text: a bundled name or a .csl file (default: the `style` setting, apa).",
+    help="CSL style for html and text: a bundled name (apa, ieee, mla, chicago, chicago-notes, harvard, vancouver, "
+         "ama, acs, asa, apsa, acm, aps, turabian, lancet, nature, ...) or a .csl file (default: the `style` "
+         "setting, apa).",
 )  # fmt: skip
 @click.option(
     "--locale", metavar="LANG", shell_complete=complete_locales,
@@ -132,18 +134,10 @@ def export(
 
     style = config.resolve("style", style).value or "apa"
     lib = open_library(state)
-    result = exporting.export(
-        lib,
-        format_name,
-        keys=list(keys),
-        query=query,
-        aux_path=aux_path,
-        sort=sort,
-        style=style,
-        fragment=fragment,
-        verbose=verbose,
-        locale=locale,
-    )
+    with phases() as progress:
+        result = exporting.export(lib, format_name, keys=list(keys), query=query, aux_path=aux_path, sort=sort,
+                                  style=style, fragment=fragment, verbose=verbose, locale=locale,
+                                  progress=progress)  # fmt: skip
     for message in result.warnings:
         warn(message)
     if output and output != "-":
@@ -151,7 +145,7 @@ def export(
     else:
         click.echo(result.text, nl=False)
     if result.missing:
-        raise UnknownKeys(result.missing, str(lib.path), lib.keys)
+        raise lib.unknown(result.missing, str(lib.path))
 
 
 @click.command(short_help="Lint the library for LaTeX builds; exit 9 on errors.")
@@ -206,7 +200,7 @@ def check(
     if keys:
         missing = [key for key in keys if key not in lib.entries]
         if missing:
-            raise UnknownKeys(missing, str(lib.path), lib.keys)
+            raise lib.unknown(missing, str(lib.path))
     others = [library.load(path) for path in companions]
     findings = checking.check(lib, list(keys) or None, others)
     if aux_path is not None:

@@ -48,12 +48,12 @@ def complete_styles(ctx: click.Context, param: click.Parameter, incomplete: str)
     """Shell completion of the bundled CSL style names, and of files for a path."""
     from click.shell_completion import CompletionItem
 
-    from citetool.csl.styles import style_names
+    from citetool.csl.styles import ALIASES, style_names
 
     if "/" in incomplete or incomplete.startswith("."):
         return [CompletionItem(incomplete, type="file")]
     try:
-        names = style_names()
+        names = sorted({*ALIASES, *style_names()})
     except Exception:
         return []
     return [CompletionItem(name) for name in names if name.startswith(incomplete)]

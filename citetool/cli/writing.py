@@ -304,16 +304,17 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
             if change.edited and not force:
                 info(f"{item.entry.key}: kept {change.name} (edited by hand; --force replaces it)")
     written: int | None = 0 if yes else None
-    if yes and plan.updates:
-        applied = updating.apply(path, plan.updates, force, client.cache)
+    changing = [item for item in plan.updates if item.applies(force)]
+    if yes and changing:
+        applied = updating.apply(path, changing, force, client.cache)
         for key in applied:
             info(f"updated {key}")
         written = len(applied)
-    elif plan.updates:
+    elif changing:
         info("nothing written; pass --yes to apply")
     if plan.failures:
-        raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates), plan.summary(written))
-    info(plan.summary(written))
+        raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates), plan.summary(written, force))
+    info(plan.summary(written, force))
 
 
 @click.command(name="import", short_help="Import entries from .bib, .ris or CSL-JSON files.")
@@ -329,8 +330,10 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
 def import_command(state: State, files: tuple[Path, ...], format_name: str | None, dry_run: bool) -> None:
     """Import entries from .bib, .ris or CSL-JSON files (`-` reads stdin).
 
-    Duplicates (same DOI, or same title, year and first author) are skipped;
-    keys are kept when free.  If any file fails, nothing is imported.
+    A duplicate (an identifier an entry has, or every field the same) is
+    skipped; a near-duplicate (same title, year and first author) is
+    imported and named.  Keys are kept when free.  If any file fails,
+    nothing is imported.
 
     \b
     Examples:
@@ -368,16 +371,19 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
 @click.command(short_help="Remove entries by key; nothing else changes.")
 @click.argument("keys", nargs=-1, required=True, shell_complete=complete_keys)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation on a terminal.")
+@click.option("--line", type=click.IntRange(min=1), help="The entry of a repeated key that starts at this line.")
 @click.pass_obj
-def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
+def remove(state: State, keys: tuple[str, ...], yes: bool, line: int | None) -> None:
     """Remove entries by key; every other byte of the library stays.
 
     On a terminal it asks first unless --yes.  An unknown key is an error
-    and nothing is removed.
+    and nothing is removed.  A key the library has twice is removed where
+    --line says (check and the error name the lines); the other stays.
 
     \b
-    Example:
+    Examples:
       citetool remove smith2020deep jones2019 --yes
+      citetool remove smith2020 --line 40 --yes
     """
     from citetool.actions import removing
 
@@ -389,7 +395,7 @@ def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
                        err=True)  # fmt: skip
         click.confirm(f"Remove {'these' if len(rows) > 1 else 'this'} from {state.library_path}?", abort=True,
                       err=True)  # fmt: skip
-    for key in removing.remove_entries(state.library_path, list(keys)):
+    for key in removing.remove_entries(state.library_path, list(keys), line):
         click.echo(key)
         info(f"removed {key} from {state.library_path}")
 
@@ -399,8 +405,9 @@ def remove(state: State, keys: tuple[str, ...], yes: bool) -> None:
 @click.argument("new")
 @click.option("--tex", "mains", multiple=True, type=PathParam(), help="A main .tex file (its \\input files follow).")
 @click.option("--yes", "-y", is_flag=True, help="Write the changes (without it, only show them).")
+@click.option("--line", type=click.IntRange(min=1), help="The entry of a repeated key that starts at this line.")
 @click.pass_obj
-def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool) -> None:
+def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool, line: int | None) -> None:
     """Rename OLD to NEW: the entry, the crossref/xdata/related/xref fields that name it, and every citation
     of it in the .tex files reached from the main files.
 
@@ -409,16 +416,18 @@ def rename(state: State, old: str, new: str, mains: tuple[Path, ...], yes: bool)
     where they name the key are reported.  An \\input that cannot be found,
     or a file outside the document's folder that cites the key, stops the
     rename unless --yes (such a file changes only if --tex names it).  NEW
-    must be a valid key that is not taken (without case).
+    must be a valid key that is not taken (without case).  A key the
+    library has twice is renamed in the entry --line names, and there only.
 
     \b
     Examples:
       citetool rename smith2020 smith2020deep --tex paper.tex
       citetool rename smith2020 smith2020deep --tex paper.tex --yes
+      citetool rename smith2020 smith2020b --line 40 --yes
     """
     from citetool.actions import renaming
 
-    plan = renaming.plan(state.library_path, [(old, new)], list(mains))
+    plan = renaming.plan(state.library_path, [(old, new)], list(mains), line)
     _rename(plan, state.library_path, yes, f"rename {old} to {new}")
 
 

@@ -271,7 +271,9 @@ def to_entry(
     entry_type = ENTRY_TYPES.get(_first(record.get("type")), "misc")
     values: dict[str, str] = {}
     authors = names_of(record, "author")
-    editors = names_of(record, "editor")
+    # A journal article's Crossref editor is its handling (academic) editor, as PLOS deposits them: no style
+    # cites one, and as the entry's editor biblatex and CSL print "edited by".
+    editors = names_of(record, "editor") if _first(record.get("type")) != "journal-article" else []
     if authors:
         values["author"] = " and ".join(format_name(name) for name in authors)
     if editors:

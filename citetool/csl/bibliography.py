@@ -37,6 +37,7 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -106,9 +107,17 @@ def _read(payload: Any) -> tuple[list[str], dict[str, _Known], dict[str, Any]] |
 
 
 def render(
-    items: list[dict[str, Any]], style: Style, locale: str | None, html: bool, memo: Memo | None = None
+    items: list[dict[str, Any]],
+    style: Style,
+    locale: str | None,
+    html: bool,
+    memo: Memo | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Rendered:
-    """``items`` rendered as a bibliography, re-using what ``memo`` remembers of the last rendering."""
+    """``items`` rendered as a bibliography, re-using what ``memo`` remembers of the last rendering.
+
+    ``progress`` hears when citeproc-js starts on a whole rendering (it answers only at the end).
+    """
     engine = _AHEAD.pop((style.digest, locale, html), None) or _LazyEngine(style, locale, html)
     slot = f"{style.digest}-{engine.lang}-{'html' if html else 'text'}-{processor_version()}"
     digests = {item["id"]: _digest(item) for item in items}
@@ -118,6 +127,8 @@ def render(
     if previous is not None and not style_features.renumbers:
         result = _again(engine, items, digests, previous, style_features)
     if result is None:
+        if progress is not None:
+            progress(f"rendering with citeproc-js ({style.name})", 0, len(items))
         rendered = engine.get().bibliography(items, state=True)
         texts = dict(rendered.entries)
         known = {

@@ -31,6 +31,22 @@ _CSL = "{http://purl.org/net/xbiblio/csl}"
 MAX_STYLE_BYTES = 4 * 1024 * 1024
 _LOCALE_NAME = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
+#: The names people type for the common styles -> the bundled style's file name.
+ALIASES: dict[str, str] = {
+    "mla": "modern-language-association",
+    "chicago": "chicago-author-date",
+    "harvard": "harvard-cite-them-right",
+    "vancouver": "nlm-citation-sequence",
+    "ama": "american-medical-association",
+    "acs": "american-chemical-society",
+    "asa": "american-sociological-association",
+    "apsa": "american-political-science-association",
+    "acm": "association-for-computing-machinery",
+    "aps": "american-physics-society",
+    "turabian": "turabian-author-date",
+    "lancet": "the-lancet",
+}
+
 
 @dataclass(frozen=True)
 class Style:
@@ -121,7 +137,7 @@ def _head(xml: str, label: str) -> _Head:
 
 
 def _unknown(name: str) -> UsageError:
-    close = difflib.get_close_matches(name, style_names(), n=5, cutoff=0.6)
+    close = difflib.get_close_matches(name, [*ALIASES, *style_names()], n=5, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else "; name a bundled style or a .csl file"
     return UsageError(f"unknown style '{name}'{hint}")
 
@@ -131,7 +147,7 @@ def _is_path(name: str) -> bool:
 
 
 def find(name: str) -> Style:
-    """The style ``name`` (a bundled name or a ``.csl`` path), its dependency resolved.
+    """The style ``name`` (a bundled name, one of :data:`ALIASES`, or a ``.csl`` path), its dependency resolved.
 
     :class:`UsageError` for an unknown name (with close matches), an
     unreadable or malformed file, or a dependent style whose parent is not
@@ -147,6 +163,7 @@ def find(name: str) -> Style:
             raise UsageError(f"no style file {name}")
         label = name
     else:
+        name = ALIASES.get(name.lower(), name)
         found = _bundled_path(name)
         if found is None:
             raise _unknown(name)

@@ -70,6 +70,26 @@ def _valid(match: re.Match[str]) -> bool:
     return 1 <= month <= 12 and (year >= 91 or year <= 7)
 
 
+def without_prefix(text: str) -> str:
+    """``text`` without ``arXiv:``, an arxiv.org or doi.org address, or arXiv's DOI prefix before the ID."""
+    return _PREFIXES.sub("", text.strip().rstrip(".,;"), count=1).rstrip("/")
+
+
+def impossible(text: str) -> str | None:
+    """Why ``text``, shaped like a new-scheme arXiv ID (``YYMM.NNNNN``, any prefix), names none, or None when it
+    is no such shape or a valid ID: such a one is a lookup that fails alone, not a typo that stops a batch."""
+    match = _ID.match(without_prefix(text))
+    if match is None or not match["new"] or _valid(match):
+        return None
+    year, month = int(match["yymm"][:2]), int(match["yymm"][2:])
+    if not 1 <= month <= 12:
+        return f"no month {month:02d} in {match['yymm']}"
+    if (year, month) < (7, 4):
+        return "the YYMM.NNNN scheme began in April 2007"
+    digits = 5 if year >= 15 else 4
+    return f"IDs of 20{year:02d} have {digits} digits after the dot, not {len(match['number'])}"
+
+
 def parse(text: str) -> ArxivId | None:
     """The arXiv identifier ``text`` names, or None.
 

@@ -26,6 +26,7 @@ KINDS: dict[str, str] = {
     "isbn": "ISBN {value}",
     "pmid": "PMID {value}",
     "pmcid": "{value}",
+    "impossible-arxiv": "arXiv:{value}",  # shaped like an arXiv ID that cannot exist: fails alone when looked up
 }
 
 
@@ -118,6 +119,8 @@ def classify(text: str) -> Identifier | Path:
         raise UsageError(f"not an identifier: {text[:77]!r} (it holds control characters)")
     if is_pdf(text):
         return Path(text).expanduser()
+    if arxiv.impossible(text) is not None:
+        return Identifier("impossible-arxiv", arxiv.without_prefix(text))
     if _LOOKS_LIKE_DOI.match(text.strip()):
         doi.normalize(text)  # raises, saying what a DOI looks like
     shown = text.strip()

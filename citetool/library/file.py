@@ -16,17 +16,17 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, KeysView, Sequence
+from collections.abc import Callable, Iterable, KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from citetool.bib.blocks import Block, Document, Problem
+from citetool.bib.blocks import Block, Document, Problem, is_repeat
 from citetool.bib.entry import Entry, Value
 from citetool.bib.macros import Macro, preamble_definitions
 from citetool.bib.parse import parse
 from citetool.bib.work import Resolver
-from citetool.errors import LibraryInvalid, LibraryMissing
+from citetool.errors import LibraryInvalid, LibraryMissing, UnknownKeys, UsageError
 from citetool.identifiers import doi as doi_module
 from citetool.library import guard, storage
 from citetool.library.guard import Intent
@@ -200,7 +200,7 @@ class Library:
                 message = "an unresolved merge conflict (git's <<<<<<< ... >>>>>>> markers, to line {end}); keep " \
                           "one version, delete the markers, then run citetool again"  # fmt: skip
                 document.problems[:0] = [Problem(start, None, message.format(end=end)) for start, end in conflicts]
-            document.problems[:0] = self.byte_problems
+            document.problems[:0] = _with_keys(self.byte_problems, document)
             self._document = document
         return self._document
 
@@ -306,6 +306,13 @@ class Library:
     def problems(self) -> list[Problem]:
         return self.index.problems
 
+    def unknown(self, missing: list[str], source: str | None = None) -> UnknownKeys:
+        """The error for keys the library lacks: a close key suggested, and for a key whose entry is in the
+        file but does not parse, where it is and what is wrong with it."""
+        broken = {problem.key.lower(): f"at {self.path}:{problem.line} does not parse: {problem.message}"
+                  for problem in self.problems if problem.fatal and problem.key}  # fmt: skip
+        return UnknownKeys(missing, source or str(self.path), self.keys, broken)
+
     @property
     def keys(self) -> KeysView[str]:
         """Every entry's key, in file order (the first of a repeated key)."""
@@ -337,10 +344,12 @@ class Library:
         """The file contents to write back unchanged."""
         return self.encoded(self.text)
 
-    def check_writable(self) -> None:
-        """Raise :class:`LibraryInvalid` if any problem forbids writing this file."""
+    def check_writable(self, repeated_keys: bool = False) -> None:
+        """Raise :class:`LibraryInvalid` if any problem forbids writing this file.  With ``repeated_keys``, a
+        repeated key is no obstacle: ``rename`` and ``remove`` are how one is fixed (their guard then
+        requires fewer repeats after the edit, and no other problem)."""
         for problem in self.problems:
-            if problem.fatal:
+            if problem.fatal and not (repeated_keys and is_repeat(problem)):
                 raise LibraryInvalid(
                     f"{problem.describe(self.path)}; fix the file (or pass --library) before changing it"
                 )
@@ -350,6 +359,28 @@ class Library:
             if block.entry is not None and block.entry.key == key:
                 return block
         raise KeyError(key)
+
+    def occurrences(self, key: str) -> list[Block]:
+        """Every entry block whose key is ``key`` exactly (a repeated key has more than one)."""
+        return [block for block in self.document.blocks if block.entry is not None and block.entry.key == key]
+
+    def occurrence(self, key: str, line: int | None, verb: str) -> Block | None:
+        """The one block of a repeated ``key`` that ``line`` names (None for a key that is there once and no
+        line); a repeated key without a line, or a line that is not one of its entries, is a
+        :class:`UsageError` saying how to name one (``verb``: the command, for the example)."""
+        blocks = self.occurrences(key)
+        if line is None and len(blocks) < 2:
+            return None
+        lines = [block.line for block in blocks]
+        for block in blocks:
+            if block.line == line:
+                return block
+        shown = ", ".join(str(number) for number in lines)
+        if line is None:
+            raise UsageError(f"entry '{key}' is in {self.path} {len(blocks)} times (lines {shown}); BibTeX uses the "
+                             f"first. Name the one to change: citetool {verb} --line {lines[-1]}")  # fmt: skip
+        where = f"line{'s' if len(lines) > 1 else ''} {shown}"
+        raise UsageError(f"no entry '{key}' starts at line {line} of {self.path} (it is at {where})")
 
     def find_doi(self, doi: str) -> str | None:
         """The key of the entry whose DOI (in ``doi`` or a doi.org ``url``) equals ``doi``.
@@ -388,16 +419,18 @@ class Library:
         rest = self.data.removeprefix(BOM.encode("utf-8")).lstrip()  # lstrip drops ASCII white space
         return not rest or ((rest[0] >= 0x80 or chr(rest[0]).isspace()) and self.text.isspace())
 
-    def replaced(self, sources: dict[str, str]) -> bytes:
-        """The file contents with each entry ``key``'s bytes replaced by ``sources[key]``."""
+    def replaced(self, sources: dict[str, str], at: Mapping[str, Block] | None = None) -> bytes:
+        """The file contents with each entry ``key``'s bytes replaced by ``sources[key]`` (the block ``at[key]``
+        for a repeated key, else its first)."""
+        blocks = {key: (at or {}).get(key) or self.block_of(key) for key in sources}
         text = self.text
-        for key in sorted(sources, key=lambda key: self.block_of(key).start, reverse=True):
-            block = self.block_of(key)
+        for key in sorted(sources, key=lambda key: blocks[key].start, reverse=True):
+            block = blocks[key]
             chunk = sources[key].strip("\n").replace("\n", self.newline)
             text = text[: block.start] + chunk + text[block.end :]
         return self.encoded(text)
 
-    def removed(self, keys: list[str]) -> bytes:
+    def removed(self, keys: list[str], at: Mapping[str, Block] | None = None) -> bytes:
         """The file contents without the entries ``keys``.
 
         Each entry's span goes, with the line ending after it and the blank
@@ -407,18 +440,37 @@ class Library:
         """
         text = self.text
         newline = self.newline
-        for block in sorted((self.block_of(key) for key in keys), key=lambda b: b.start, reverse=True):
+        chosen = ((at or {}).get(key) or self.block_of(key) for key in keys)
+        for block in sorted(chosen, key=lambda b: b.start, reverse=True):
             start, end = block.start, block.end
             if text.startswith(newline, end):
                 end += len(newline)
                 if text[:start].endswith(newline * 2):
                     start -= len(newline)
+                elif start == 0 and text.startswith(newline, end):  # the first block: the blank line after it
+                    end += len(newline)
             elif end == len(text) and text[:start].endswith(newline * 2):
                 start -= 2 * len(newline)
             elif text[:start].endswith(newline * 2):
                 start -= len(newline)
             text = text[:start] + text[end:]
         return self.encoded(text)
+
+
+def _with_keys(problems: list[Problem], document: Document) -> list[Problem]:
+    """``problems`` of lines (control characters) with the key of the entry each line lies in, if any."""
+    if not any(problem.key is None and not problem.fatal for problem in problems):
+        return problems
+    spans = [(block.line, block.line + document.text.count("\n", block.start, block.end), block.entry.key)
+             for block in document.blocks if block.entry is not None]  # fmt: skip
+    named = []
+    for problem in problems:
+        key = next((key for first, last, key in spans if first <= problem.line <= last), None)
+        if key is not None and not problem.fatal and problem.key is None:
+            problem = Problem(problem.line, key, problem.message.replace("`citetool remove` of its entry",
+                                                                         f"citetool remove {key}"), False)  # fmt: skip
+        named.append(problem)
+    return named
 
 
 _CONFLICT_MARK = re.compile(rb"^(<{7}|>{7})(?:[ \t].*)?$", re.MULTILINE)
@@ -516,7 +568,10 @@ EDIT_ATTEMPTS = 3
 
 
 def edit(
-    path: Path, change: Callable[[Library], tuple[bytes | None, T, Intent]], known: Library | None = None
+    path: Path,
+    change: Callable[[Library], tuple[bytes | None, T, Intent]],
+    known: Library | None = None,
+    repeated_keys: bool = False,
 ) -> T:
     """Apply ``change`` to the library at ``path`` under its write lock.
 
@@ -525,7 +580,8 @@ def edit(
     its :class:`~citetool.library.guard.Intent`: the new bytes are written
     only if they read back as exactly that (:mod:`citetool.library.guard`).
     A library with fatal problems, invalid UTF-8 among them, is refused
-    before ``change`` sees it.  If the file changes under citetool's feet
+    before ``change`` sees it (but for repeated keys with ``repeated_keys``:
+    ``rename`` and ``remove`` fix them).  If the file changes under citetool's feet
     (an editor saving it, which takes no lock), the edit starts over from
     the new file, up to :data:`EDIT_ATTEMPTS` times.  ``known``, a read of
     the same file from before the lock, is reused if the bytes read under
@@ -540,7 +596,7 @@ def edit(
             else:
                 same = known is not None and known.exists and data == known.data
                 library = known if same and known is not None else parse_bytes(path, data)
-            library.check_writable()
+            library.check_writable(repeated_keys)
             new_data, result, intent = change(library)
             if new_data is None or (new_data == library.data and library.exists):
                 return result

@@ -18,9 +18,10 @@ Anything else is :class:`WriteRefused`, naming the entry, and nothing is written
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from citetool.bib.blocks import Document
+from citetool.bib.blocks import Block, Document, is_repeat
 from citetool.bib.entry import Entry
 from citetool.bib.parse import parse
 from citetool.errors import WriteFailed
@@ -38,6 +39,10 @@ class Intent:
     replaced: dict[str, Entry] = field(default_factory=dict)  # old key -> the entry as it will read (key may change)
     removed: list[str] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)  # names of @string macros added
+    # A repeated key's occurrence meant (key -> its line), and whether the edit fixes a repeat: then the
+    # result may keep other repeated keys, but must have fewer than before and no other problem.
+    at: dict[str, int] = field(default_factory=dict)
+    fixes_repeat: bool = False
 
 
 def _same(entry: Entry, meant: Entry) -> bool:
@@ -78,11 +83,17 @@ def verify_rewrite(path: object, before: Document, text: str, intent: Intent) ->
     """Check a whole new text against the old parse: untouched blocks identical, changed entries as meant."""
     after = parse(text)
     fatal = [problem for problem in after.problems if problem.fatal]
-    if fatal:
+    repeats_before = sum(1 for problem in before.problems if problem.fatal and is_repeat(problem))
+    tolerated = intent.fixes_repeat and all(is_repeat(problem) for problem in fatal) and len(fatal) < repeats_before
+    if fatal and not tolerated:
         raise _refuse(path, fatal[0].key, f"would not parse cleanly ({fatal[0].message})")
     touched = set(intent.replaced) | set(intent.removed)
-    old = [(block, before.text[block.start : block.end]) for block in before.blocks
-           if not (block.entry is not None and block.entry.key in touched)]  # fmt: skip
+
+    def is_touched(block: Block) -> bool:
+        key = block.entry.key if block.entry is not None else None
+        return key in touched and (key not in intent.at or block.line == intent.at[key])
+
+    old = [(block, before.text[block.start : block.end]) for block in before.blocks if not is_touched(block)]
     # Replaced entries are found by their new key: a rename (`citetool rename`) changes it.
     replaced = {entry.key: entry for entry in intent.replaced.values()}
     kept: list[str] = []
@@ -101,6 +112,9 @@ def verify_rewrite(path: object, before: Document, text: str, intent: Intent) ->
         changed = old[index][0].entry if 0 <= index < len(old) else None
         raise _refuse(path, changed.key if changed is not None else None, "would change bytes the edit does not touch")
     present = {key.lower() for key in after.entries}
-    gone = next((key for key in intent.removed if key.lower() in present), None)
+    counts = Counter(block.entry.key for block in after.blocks if block.entry is not None)
+    was = Counter(block.entry.key for block in before.blocks if block.entry is not None)
+    gone = next((key for key in intent.removed if (counts[key] != was[key] - 1 if key in intent.at
+                                                   else key.lower() in present)), None)  # fmt: skip
     if gone is not None:
         raise _refuse(path, gone, "would still be in the library")

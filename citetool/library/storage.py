@@ -14,8 +14,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,17 +94,20 @@ class Staged:
         if stat.S_ISLNK(info.st_mode):
             raise WriteFailed(f"{path}: is a symbolic link; citetool changes only the file itself")
         refuse_unwritable(self.path, info)
+        temp = self.temp = _temp_name(self.path.parent, self.path.name)
         try:
-            handle, self.temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
+            with os.fdopen(_create(temp), "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.chmod(self.temp, stat.S_IMODE(info.st_mode))
-            _give_back(self.temp, (info.st_uid, info.st_gid))
-        except OSError as exc:
-            self.discard()
-            raise WriteFailed(f"{path}: not written ({_describe(exc)}); no file was changed") from exc
+            os.chmod(temp, stat.S_IMODE(info.st_mode))
+            _give_back(temp, (info.st_uid, info.st_gid))
+        except BaseException as exc:
+            self.temp = None
+            _remove_temp(temp, exc)
+            if isinstance(exc, OSError):
+                raise WriteFailed(f"{path}: not written ({_describe(exc)}); no file was changed") from exc
+            raise
 
     def check(self) -> None:
         """:class:`ChangedMeanwhile` if the file no longer holds the bytes it was read with."""
@@ -122,6 +125,30 @@ class Staged:
             with contextlib.suppress(OSError):
                 os.unlink(self.temp)
             self.temp = None
+
+
+def _temp_name(folder: Path, name: str) -> str:
+    """A new temporary file's name beside ``name`` in ``folder``, chosen before the file is created.
+
+    With the name known first, a signal or an error at any moment after the
+    creation (even between ``open`` returning and its result being kept)
+    leaves nothing behind: the caller removes the name (:func:`_remove_temp`).
+    """
+    return os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+
+
+def _create(name: str) -> int:
+    """Create ``name`` for writing, only if nothing stands there (no link is followed), readable by the owner."""
+    return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+
+
+def _remove_temp(name: str, failure: BaseException) -> None:
+    """Remove the temporary file ``name`` after ``failure``, unless the failure was that something else stood
+    there (then it is not citetool's)."""
+    if not isinstance(failure, FileExistsError) and not (
+            isinstance(failure, WriteFailed) and isinstance(failure.__cause__, FileExistsError)):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def _give_back(name: str, owner: tuple[int, int]) -> None:
@@ -185,11 +212,12 @@ def write_atomic(
     else:
         refuse_unwritable(path, info)
         mode, owner = (0o600 if private else stat.S_IMODE(info.st_mode)), (info.st_uid, info.st_gid)
+    temp_name = _temp_name(folder, path.name)
     try:
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise WriteFailed(f"{path}: cannot write in {folder} ({_describe(exc)})") from exc
-    try:
+        try:
+            handle = _create(temp_name)
+        except OSError as exc:
+            raise WriteFailed(f"{path}: cannot write in {folder} ({_describe(exc)})") from exc
         with os.fdopen(handle, "wb") as stream:
             stream.writelines([data] if isinstance(data, bytes) else data)
             stream.flush()
@@ -206,8 +234,7 @@ def write_atomic(
             raise ChangedMeanwhile(f"{path}: changed by another program while citetool was writing it; try again")
         os.replace(temp_name, path)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+        _remove_temp(temp_name, exc)
         if isinstance(exc, OSError):
             raise WriteFailed(f"{path}: not written, the old file is intact ({_describe(exc)})") from exc
         raise

@@ -96,6 +96,10 @@ class ArxivClient(HttpClient):
             record = entries.get(str(asked)) if asked else None
             if record is None and asked is not None and asked.version is None:
                 record = entries.get(asked.base)
+            if record is not None and asked is not None and asked.version is None:
+                # The version is the entry's only when one was asked for: biblatex prints "Version 3" for it.
+                fields = {name: value for name, value in record[csl.BIBTEX].items() if name != "version"}
+                record = {**record, csl.BIBTEX: fields}
             answers[identifier] = record if record is not None else NotFound(f"arXiv:{identifier}", WHERE)
         return answers
 

@@ -67,6 +67,9 @@ class Context:
     fragment: bool = False
     verbose: bool = False
     warn: Callable[[str], None] = lambda message: None
+    # How far a styled writer is: (what it does, how many done, how many in all); None where nobody watches.
+    progress: Callable[[str, int, int], None] | None = None
+    count: int = 0  # the entries the writer will be handed
 
 
 Writer = Callable[[Iterable[Work], Context], str]

@@ -17,9 +17,8 @@ from html import escape
 from typing import Any
 
 from citetool.bib.work import Work
-from citetool.csl import bibliography, inert, styles
-from citetool.csl.items import item
-from citetool.writers import Context
+from citetool.csl import inert, styles
+from citetool.writers import Context, styled
 
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -79,10 +78,9 @@ def stylesheet(params: dict[str, Any], entries: list[str]) -> str:
 
 
 def write(works: Iterable[Work], context: Context) -> str:
-    items = [item(work) for work in works]
+    items, rendered = styled.render(works, context, html=True)
     links = {entry["id"]: (entry.get("DOI"), entry.get("URL")) for entry in items}
     style = styles.find(context.style)
-    rendered = bibliography.render(items, style, context.locale, html=True, memo=context.memo)
     entries = ["  " + inert.rebuild(text.strip(), key, *links[key]) for key, text in rendered.entries]
     body = '<div class="csl-bib-body">\n' + "".join(entry + "\n" for entry in entries) + "</div>\n"
     if context.fragment:

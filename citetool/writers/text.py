@@ -6,15 +6,12 @@ import re
 from collections.abc import Iterable
 
 from citetool.bib.work import Work
-from citetool.csl import bibliography, styles
-from citetool.csl.items import item
-from citetool.writers import Context
+from citetool.writers import Context, styled
 
 _SPACE = re.compile(r"[ \t\r\n]+")  # not str.split(): a no-break space in an entry stays one
 
 
 def write(works: Iterable[Work], context: Context) -> str:
-    items = [item(work) for work in works]
-    rendered = bibliography.render(items, styles.find(context.style), context.locale, html=False, memo=context.memo)
+    _items, rendered = styled.render(works, context, html=False)
     # A style's display="block" parts come out on lines of their own: one entry is one line here.
     return "".join(_SPACE.sub(" ", text).strip(" ") + "\n" for _key, text in rendered.entries)
