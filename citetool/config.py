@@ -51,6 +51,10 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("key_format", "CITETOOL_KEY_FORMAT", None,
                     "citation key pattern for add and import, e.g. [auth:lower][year][veryshorttitle:lower]"),
         SettingSpec("pager", "CITETOOL_PAGER", None, "pager for long output on a terminal ($PAGER, else less -FRX)"),
+        SettingSpec("retraction_watch", "CITETOOL_RETRACTION_WATCH", None,
+                    "path of a downloaded Retraction Watch CSV, read by check --retractions, add and builds"),
+        SettingSpec("retractions_max_age", "CITETOOL_RETRACTIONS_MAX_AGE", "7",
+                    "days check --retractions trusts a cached answer before asking again"),
     )
 }
 
@@ -188,16 +192,37 @@ def debug() -> bool:
     return DEBUG_VALUES.get(os.environ.get("CITETOOL_DEBUG", "").strip().lower(), False)
 
 
+def _number(name: str, low: float, high: float, unit: str) -> float:
+    """Setting ``name`` as a number from ``low`` to ``high``; :class:`ConfigError` naming where it came from."""
+    setting = resolve(name)
+    try:
+        number = float(setting.value or SETTINGS[name].default or "nan")
+    except ValueError:
+        number = float("nan")
+    if not low <= number <= high:
+        raise ConfigError(f"{name} {setting.value!r} ({setting.source}): give a number of {unit} from {low:g} "
+                          f"to {high:g}")  # fmt: skip
+    return number
+
+
 def deadline() -> float:
     """The ``deadline`` setting: seconds one lookup may take in all (retries and slow bodies included), 1 to 3600."""
-    setting = resolve("deadline")
-    try:
-        seconds = float(setting.value or "60")
-    except ValueError:
-        seconds = float("nan")
-    if not 1 <= seconds <= 3600:
-        raise ConfigError(f"deadline {setting.value!r} ({setting.source}): give a number of seconds from 1 to 3600")
-    return seconds
+    return _number("deadline", 1, 3600, "seconds")
+
+
+def retractions_max_age() -> float:
+    """The ``retractions_max_age`` setting: days a kept answer about a work's notices is used, 0 to 3650."""
+    return _number("retractions_max_age", 0, 3650, "days")
+
+
+def retraction_watch() -> tuple[Path, str] | None:
+    """The ``retraction_watch`` setting: the CSV's path and where the setting came from (for messages), or None."""
+    setting = resolve("retraction_watch")
+    if not setting.value:
+        return None
+    spec = SETTINGS["retraction_watch"]
+    where = spec.env if setting.source.startswith("environment") else f"setting retraction_watch ({setting.source})"
+    return Path(setting.value).expanduser(), where
 
 
 def pager() -> str:

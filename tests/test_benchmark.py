@@ -43,7 +43,7 @@ def test_the_benchmark_runs_every_case_on_small_files(tmp_path: Path) -> None:
         [sys.executable, str(REPO / "benchmarks" / "run.py"), "--runs", "1",
          "--big", str(big), "--slice", str(DATA / "export" / "library.bibtex"),
          "--csl", str(REPO / "library.bib"), "--csl-sizes", "1,all", "--merge-entries", "50",
-         "--no-warm-up", "--styles", "ieee,nlm-citation-sequence", "--dois", "12"],
+         "--no-warm-up", "--styles", "ieee,nlm-citation-sequence", "--dois", "12", "--rw-rows", "500"],
         capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -56,6 +56,8 @@ def test_the_benchmark_runs_every_case_on_small_files(tmp_path: Path) -> None:
             assert re.search(r"\d+\.\d{3} s .* ref +\d+\.\d{3} s +\d+\.\d\dx", line), line
             assert "(exit" not in line or case.startswith("check"), line  # every command succeeded
         assert re.search(r"show on a terminal, 120 columns \(warm\) +\d+\.\d{3} s .* <= 3x", section), section
+    assert re.search(r"check --retractions --offline, 500-row CSV \(warm\) +\d+\.\d{3} s .*"
+                     r"(\(under 1 s\)|\(1 s target MISSED\))", out), out  # fmt: skip
     for case in CASES[:2]:
         assert re.search(re.escape(case) + r" +\d+\.\d{3} s", out), case
     if "(skipping the CSL cases" not in out:  # Node.js and npm's citeproc are there (always in CI)

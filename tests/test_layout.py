@@ -29,8 +29,12 @@ LAYERS: dict[str, set[str]] = {
     "tex": {"bib", "library"},  # .aux, .bcf and .tex files are read and written through library.storage
     "writers": {"bib", "csl", "identifiers"},
     "readers": {"bib", "crossref", "csl", "identifiers"},  # CSL-JSON and RIS are read by inverting csl.items
-    "actions": {"bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers"},
-    "cli": {"actions", "bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers"},
+    # Editorial notices are read out of Crossref and PubMed records and the Retraction Watch CSV, and kept
+    # in the cache folder through library.storage.
+    "notices": {"identifiers", "library", "sources"},
+    "actions": {"bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers", "notices"},
+    "cli": {"actions", "bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers",
+            "notices"},
 }
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citetool.actions import retracting
 from citetool.bib import keyformat, keys
 from citetool.bib.entry import Entry
 from citetool.bib.keyformat import KeyFormat
@@ -35,6 +36,8 @@ from citetool.identifiers import isbn as isbn_module
 from citetool.identifiers.detect import Identifier
 from citetool.library import file as library
 from citetool.library.guard import Intent
+from citetool.notices import retraction_watch
+from citetool.notices.model import Notice
 from citetool.sources import entries as source_entries
 from citetool.sources.arxiv import ArxivClient
 from citetool.sources.books import BookClient
@@ -65,6 +68,7 @@ class Outcome:
     error: CitetoolError | None = None
     entry: Entry | None = None
     notes: list[str] = field(default_factory=list)
+    alerts: list[Notice] = field(default_factory=list)  # retractions and concerns about the work added
 
     @property
     def gaps(self) -> list[str]:
@@ -135,6 +139,20 @@ class _Found:
     doi: str = ""  # for ``doi`` records: the DOI; for the others, the DOI the record names, if any
     eprint: dict[str, str] = field(default_factory=dict)  # ``--published``: the arXiv fields to keep
     notes: list[str] = field(default_factory=list)
+
+
+def _database(fetched: dict[Identifier, _Found | CitetoolError]) -> retraction_watch.Database | None:
+    """The Retraction Watch database, when set and something was fetched; one that cannot be read is said in
+    a note of each record (``add`` still adds)."""
+    if not any(isinstance(result, _Found) for result in fetched.values()):
+        return None
+    try:
+        return retracting.load_database()
+    except CitetoolError as exc:
+        for result in fetched.values():
+            if isinstance(result, _Found):
+                result.notes.append(f"{exc}; not checked against the Retraction Watch database")
+        return None
 
 
 def _fetch(
@@ -275,6 +293,7 @@ def add_identifiers(
         else:
             to_fetch.append(identifier)
     fetched = _fetch(to_fetch, sources, published, progress) if to_fetch else {}
+    database = _database(fetched)
 
     def append(lib: library.Library) -> tuple[bytes | None, None, Intent]:
         taken = keys.Caseless(lib.keys)
@@ -308,7 +327,8 @@ def add_identifiers(
             taken.add(entry.key)
             chunks.append(entry_source(entry))
             intent.added.append(entry)
-            outcomes[identifier] = Outcome(label, "added", entry.key, entry=entry, notes=result.notes)
+            alerts = retracting.alerts_of(result.kind, result.doi, result.record, database)
+            outcomes[identifier] = Outcome(label, "added", entry.key, entry=entry, notes=result.notes, alerts=alerts)
         if not chunks or dry_run:
             return None, None, intent
         return lib.appended("\n\n".join(chunks)), None, intent

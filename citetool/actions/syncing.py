@@ -40,6 +40,7 @@ class Synced:
     path: Path
     written: bool
     entries: int
+    alerts: tuple[str, ...] = ()  # cited works retracted or under concern, as kept answers and the database say
 
 
 def target(cites: Path, output: Path | None) -> Path:
@@ -91,13 +92,25 @@ def sync(
         current = None
     except storage.Unreadable as exc:
         raise CitetoolError(f"{path}: cannot be read ({exc}); not replaced") from exc
+    alerts = _alerts(lib, cites)
     if current == data:
-        return Synced(path, False, count)
+        return Synced(path, False, count, alerts)
     if current is not None and output is None and not force and not current.startswith(MARKER.encode()):
         raise CitetoolError(f"{path}: was not written by citetool (its first line is not '{MARKER} ...'); "
                             "not replaced. Pass --force to replace it, or -o FILE to write another file")  # fmt: skip
     exporting.write_output(path, text, lib.path)
-    return Synced(path, True, count)
+    return Synced(path, True, count, alerts)
+
+
+def _alerts(lib: library.Library, cites: Path) -> tuple[str, ...]:
+    """A line for each cited work that kept answers or the Retraction Watch database say is retracted,
+    withdrawn, removed or under concern (no network: this runs inside a build)."""
+    from citetool.actions import retracting
+
+    said: list[str] = []
+    found = retracting.kept_findings(lib, retracting.cited_keys(lib, cites), said.append)
+    return tuple(said) + tuple(f"{cites.name} cites {finding.work.key}, {finding.notice.describe()}"
+                               for finding in found)  # fmt: skip
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -193,6 +193,15 @@ class Entry:
         return value.resolve(strings or {})
 
     @property
+    def pmid(self) -> str | None:
+        """The PubMed ID in ``pmid`` (or biblatex's ``eprinttype = pubmed`` with ``eprint``), digits only."""
+        raw = self.text("pmid")
+        if raw is None and (self.text("eprinttype") or "").strip().lower() == "pubmed":
+            raw = self.text("eprint")
+        digits = (raw or "").strip().removeprefix("PMID:").strip()
+        return digits if digits.isdigit() and len(digits) <= 12 and digits.strip("0") else None
+
+    @property
     def doi(self) -> str | None:
         """The DOI in the ``doi`` field or in a doi.org ``url``, normalised."""
         raw = self.text("doi")

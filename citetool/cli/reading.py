@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -161,6 +161,13 @@ def export(
 )
 @click.option("--aux", "aux_path", type=PathParam(), help="Also check what a .aux or .bcf file cites.")
 @click.option("--unused", is_flag=True, help="With --aux: also name the entries the document does not cite.")
+@click.option("--retractions", is_flag=True,
+              help="Check what has happened to each work instead: retractions, concerns, corrections.")
+@click.option("--offline", is_flag=True, help="With --retractions: kept answers and the Retraction Watch CSV only.")
+@click.option("--refresh", is_flag=True, help="With --retractions: ask again, however recent the kept answer.")
+@click.option("--mailto", metavar="EMAIL", help="E-mail for Crossref's polite pool (with --retractions).")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=10.0, show_default=True,
+              help="Seconds to wait for one answer (with --retractions).")
 @click.pass_obj
 def check(
     state: State,
@@ -170,6 +177,11 @@ def check(
     companions: tuple[Path, ...],
     aux_path: Path | None,
     unused: bool,
+    retractions: bool,
+    offline: bool,
+    refresh: bool,
+    mailto: str | None,
+    timeout: float,
 ) -> None:
     """Lint the library (or KEYS) for LaTeX builds; exit 9 on errors.
 
@@ -185,13 +197,23 @@ def check(
 
     With --aux, the keys a document cites that the library lacks are errors
     (with a suggestion when one is a typo away), and with --unused the
-    entries it does not cite are warnings.
+    entries it does not cite are warnings; the cited works' kept
+    --retractions findings (errors and warnings) are included.
+
+    With --retractions, each entry with a DOI or PMID (or KEYS, or what --aux
+    cites) is checked on Crossref (the paper's record and the notices naming
+    it), PubMed and a downloaded Retraction Watch CSV (setting
+    retraction_watch): retractions, withdrawals and removals are errors,
+    partial retractions and expressions of concern warnings, corrections and
+    published versions notes.  Answers are kept for retractions_max_age days
+    (7); --offline reads only those and the CSV, --refresh asks again.
 
     \b
     Examples:
       citetool check
       citetool check --json --strict
       citetool check --aux paper.aux --unused
+      citetool check --retractions --aux paper.aux
     """
     from citetool.actions import checking
     from citetool.library import file as library
@@ -201,10 +223,20 @@ def check(
         missing = [key for key in keys if key not in lib.entries]
         if missing:
             raise lib.unknown(missing, str(lib.path))
+    if retractions:
+        _check_retractions(lib, list(keys), aux_path, as_json, strict, offline, refresh, mailto, timeout)
+        return
+    if offline or refresh:
+        raise UsageError("--offline and --refresh go with --retractions")
     others = [library.load(path) for path in companions]
     findings = checking.check(lib, list(keys) or None, others)
     if aux_path is not None:
+        from citetool.actions import retracting
+
         findings += checking.check_citations(lib, aux_path, unused)
+        kept = retracting.kept_findings(lib, retracting.cited_keys(lib, aux_path), warn)
+        findings += [checking.Finding(found.severity, found.file, found.work.line, found.work.key, None,
+                                      found.notice.describe()) for found in kept]  # fmt: skip
     elif unused:
         raise UsageError("--unused goes with --aux: name the document's .aux or .bcf file")
     if as_json:
@@ -217,6 +249,82 @@ def check(
     if errors or (strict and findings):
         raise CheckFailed(f"{lib.path}: {counted}")  # one line says it all
     info(counted)
+
+
+def _check_retractions(
+    lib: Any, keys: list[str], aux_path: Path | None, as_json: bool, strict: bool, offline: bool, refresh: bool,
+    mailto: str | None, timeout: float,
+) -> None:
+    """``check --retractions``: findings on stdout, what could not be asked on stderr, the exit status."""
+    from citetool.actions import checking, retracting
+    from citetool.cli.writing import make_sources, progress_bar
+    from citetool.notices.store import Store
+
+    lint: list[Any] = []
+    selected: list[str] | None = keys or None
+    if aux_path is not None:
+        lint = checking.check_citations(lib, aux_path, False)
+        selected = list(dict.fromkeys([*(keys or []), *retracting.cited_keys(lib, aux_path)]))
+    works = retracting.works_of(lib, selected)
+    database = retracting.load_database()
+    crossref = pubmed = None
+    if not offline and works:
+        sources = make_sources(config.checked("mailto", mailto), refresh=True, timeout=timeout)
+        crossref, pubmed = sources.crossref, sources.pubmed
+        crossref.cache_writes = False  # the record cache keeps what the library was made from
+    asked = sum(len(work.identifiers) for work in works) if crossref is not None else 0
+    with progress_bar(asked, "works") as advance:
+        report = retracting.check(lib, works, Store(config.cache_dir()), database, crossref, pubmed,
+                                  config.retractions_max_age(), refresh, advance)  # fmt: skip
+    if as_json:
+        print_json([finding.as_json() for finding in lint] + [finding.as_json() for finding in report.findings])
+    else:
+        for line in [finding.text() for finding in lint] + [finding.text() for finding in report.findings]:
+            click.echo(printable(" ".join(line.split())))
+    _say_unchecked(report, offline)
+    errors = sum(finding.severity == "error" for finding in lint + report.findings)
+    warnings = sum(finding.severity == "warning" for finding in report.findings)
+    notes = sum(finding.severity == "note" for finding in report.findings)
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    counted = (f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {plural(notes, 'note')} in "
+               f"{plural(report.works, 'work')} checked")  # fmt: skip
+    if errors or (strict and warnings):
+        raise CheckFailed(f"{lib.path}: {counted}")
+    if report.failures:
+        from citetool.errors import PartialFailure
+
+        raise PartialFailure(list(report.failures.values()), report.works)
+    info(counted)
+
+
+def _say_unchecked(report: Any, offline: bool) -> None:
+    """What could not be asked, and how fresh the answers are, on stderr (long lists summarised)."""
+
+    def keys(listed: list[str]) -> str:
+        return ", ".join(listed[:5]) + (f" and {len(listed) - 5} more" if len(listed) > 5 else "")
+
+    for number, (key, failure) in enumerate(report.failures.items()):
+        if number == 5:
+            warn(f"{len(report.failures) - 5} more entries could not be checked")
+            break
+        warn(f"{key}: not checked ({failure})")
+    if report.not_crossref:
+        info(f"{keys(report.not_crossref)}: DOI not registered with Crossref; only PubMed and the Retraction Watch "
+             "database can say what happened to it")  # fmt: skip
+    if report.unasked:
+        info(f"{keys(report.unasked)}: no kept answer{' (--offline)' if offline else ''} and no Retraction Watch "
+             "database (setting retraction_watch); not checked")  # fmt: skip
+    said = [f"{report.asked} asked now"] if report.asked else []
+    if report.oldest_days > 0:
+        hours = report.oldest_days * 24
+        age = f"{report.oldest_days:.1f} days" if hours >= 48 else f"{max(hours, 1):.0f} hours"
+        said.append(f"kept answers up to {age} old")
+    if report.database:
+        said.append(f"the Retraction Watch database {report.database}")
+    if report.works and said:
+        info(f"answers: {'; '.join(said)}")
 
 
 @click.command(name="config")

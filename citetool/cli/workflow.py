@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from citetool.cli.output import error, info
+from citetool.cli.output import error, info, warn
 from citetool.cli.state import PathParam, State
 from citetool.errors import CitetoolError, ExitCode
 
@@ -61,6 +61,10 @@ def watch(state: State, cites: Path, output: Path | None, format_name: str | Non
     names must be a .bib in its folder or below; one that citetool did not
     write (its first line says so) is never replaced without --force.
 
+    A cited work that kept `check --retractions` answers or the Retraction
+    Watch CSV (setting retraction_watch) say is retracted or under concern
+    gets a warning line on stderr; the network is never asked.
+
     \b
     Examples:
       citetool watch paper.aux
@@ -72,13 +76,22 @@ def watch(state: State, cites: Path, output: Path | None, format_name: str | Non
         synced = syncing.sync(state.library_path, cites, output, format_name, force)
         if synced.written:
             info(f"wrote {synced.entries} entries to {synced.path}")
+        for alert in synced.alerts:
+            warn(alert)
         return
+    said: tuple[str, ...] = ()
 
     def report(outcome: syncing.Synced | CitetoolError) -> None:
+        nonlocal said
         if isinstance(outcome, CitetoolError):
             error(outcome)
-        elif outcome.written:
+            return
+        if outcome.written:
             info(f"wrote {outcome.entries} entries to {outcome.path}")
+        if outcome.alerts != said:  # said again only when it changes, not at every save
+            for alert in outcome.alerts:
+                warn(alert)
+            said = outcome.alerts
 
     info(f"watching {state.library_path} and {cites}; Ctrl-C ends")
     try:

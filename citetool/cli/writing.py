@@ -105,7 +105,7 @@ def show_diff(diff: str | bytes) -> None:
 
 
 @contextlib.contextmanager
-def _progress(total: int, what: str = "DOIs") -> Iterator[Callable[[str], None] | None]:
+def progress_bar(total: int, what: str = "DOIs") -> Iterator[Callable[[str], None] | None]:
     """A rich progress bar on stderr when stderr is a terminal and there is more than one DOI."""
     if total < 2 or not sys.stderr.isatty():
         yield None
@@ -165,7 +165,7 @@ def add(
     sources = make_sources(mail, offline=offline, refresh=refresh, timeout=timeout, retries=retries)
     path = state.library_path
     what = "DOIs" if all(identifier.kind == "doi" for identifier in found) else "identifiers"
-    with _progress(len(found), what) as advance:
+    with progress_bar(len(found), what) as advance:
         report = adding.add_identifiers(
             path, found, sources, key=key, dry_run=dry_run, progress=advance, published=published,
             key_format=rekeying.configured(),
@@ -184,6 +184,9 @@ def _report(report: Any, path: Path, dry_run: bool) -> None:
         for note in outcome.notes:
             info(note)
         if outcome.status == "added" and outcome.entry is not None:
+            for alert in outcome.alerts:
+                warn(f"{outcome.key}: {alert.describe()}; cite it only knowing this (`citetool check "
+                     "--retractions` follows it)")  # fmt: skip
             if outcome.gaps:
                 warn(f"{outcome.key}: the record has no {'; no '.join(outcome.gaps)}; `citetool check` will "
                      "report it, so add it by hand")  # fmt: skip
@@ -290,7 +293,7 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
     lib = library.load(path)
     client = make_client(config.checked("mailto", mailto), timeout=timeout)
     asked = [lib.entries[key] for key in keys if key in lib.entries] if keys else list(lib.entries.values())
-    with _progress(sum(1 for entry in asked if entry.doi)) as advance:
+    with progress_bar(sum(1 for entry in asked if entry.doi)) as advance:
         plan = updating.plan(lib, list(keys), client, progress=advance)
     for key in plan.skipped:
         info(f"skipped {key}: no DOI")
@@ -530,7 +533,7 @@ def upgrade(
     path = state.library_path
     lib = library.load(path)
     sources = make_sources(config.checked("mailto", mailto), timeout=timeout)
-    with _progress(len(keys) if keys else len(lib.entries), "preprints") as advance:
+    with progress_bar(len(keys) if keys else len(lib.entries), "preprints") as advance:
         plan = upgrading.plan(lib, list(keys), sources.crossref, sources.arxiv, progress=advance)
     for key in plan.published:
         info(f"{key}: not a preprint (it has a venue or a publisher's DOI); left alone")

@@ -38,7 +38,7 @@ from citetool.errors import CitetoolError, DOINotFound, LookupFailed
 from citetool.identifiers import doi as doi_module
 from citetool.net.http import MAX_CONCURRENCY, MIN_RATE, HttpClient, Limiter, json_body
 
-__all__ = ["MIN_RATE", "Client", "Limiter"]
+__all__ = ["MAX_CONCURRENCY", "MIN_RATE", "Client", "Limiter"]
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 
@@ -93,6 +93,15 @@ class Client(HttpClient):
         if self.cache_writes:
             self.cache.put(record)
         return record
+
+    def current(self, doi: str) -> dict[str, Any]:
+        """The Crossref record of ``doi`` as Crossref holds it now: never from the cache and never stored there
+        (the cache keeps what the library was made from), with no doi.org fallback (:class:`DOINotFound`
+        for a DOI Crossref does not hold).  What ``check --retractions`` reads ``updated-by`` from."""
+        if self.offline:
+            raise LookupFailed(f"{doi}: asking Crossref needs the network, and --offline forbids it")
+        self.network_used = True
+        return self._with_retries(doi, time.monotonic() + self.total_seconds, self._crossref)
 
     def _crossref(self, doi: str, deadline: float) -> dict[str, Any]:
         response, body = self.get(f"{self.crossref_url.rstrip('/')}/works/{doi_module.url_path(doi)}", deadline)

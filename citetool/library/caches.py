@@ -32,7 +32,7 @@ from typing import Any
 from citetool import __version__, jsondata
 from citetool.errors import ConfigError
 
-FORMAT = 2  # 2: the index's spans as flat lists
+FORMAT = 3  # 2: the index's spans as flat lists; 3: PubMed IDs in the index
 KEEP = 8
 THRESHOLD = 256 * 1024
 

@@ -17,7 +17,7 @@ import contextlib
 import itertools
 import re
 from collections.abc import Callable, Iterable, KeysView, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,6 +50,7 @@ class Index:
     preambles: list[tuple[int, int]]  # (start, end) of every @preamble block
     dois: dict[str, str]  # normalised DOI -> key of the first entry that has it
     problems: list[Problem]
+    pmids: dict[str, str] = field(default_factory=dict)  # PubMed ID -> key of the first entry that has it
 
     @property
     def keys(self) -> KeysView[str]:
@@ -69,11 +70,16 @@ class Index:
             elif block.kind == "preamble":
                 preambles.append((block.start, block.end))
         dois: dict[str, str] = {}
+        pmids: dict[str, str] = {}
         for key, entry in document.entries.items():
             doi = entry.doi
             if doi is not None:
                 dois.setdefault(doi, key)
-        return cls(spans, macros, preambles, dois, document.problems)
+            if "pmid" in entry.fields or "eprinttype" in entry.fields:
+                pmid = entry.pmid
+                if pmid is not None:
+                    pmids.setdefault(pmid, key)
+        return cls(spans, macros, preambles, dois, document.problems, pmids)
 
     def extended(self, appended: Document, offset: int, lines: int) -> Index | None:
         """This index with the entries of text appended at character ``offset``, after ``lines``
@@ -87,14 +93,15 @@ class Index:
             spans[key] = (start + offset, end + offset, line + lines)
         macros = self.macros + [(start + offset, end + offset) for start, end in addition.macros]
         preambles = self.preambles + [(start + offset, end + offset) for start, end in addition.preambles]
-        return Index(spans, macros, preambles, {**addition.dois, **self.dois}, list(self.problems))
+        return Index(spans, macros, preambles, {**addition.dois, **self.dois}, list(self.problems),
+                     {**addition.pmids, **self.pmids})
 
     def fits(self, size: int) -> bool:
         """Whether every span lies inside a file of ``size`` bytes, entries in order and each DOI's key known:
         what a cached index must at least be to be used."""
         spans = list(self.spans.values())
         ordered = all(first[1] <= second[0] for first, second in itertools.pairwise(spans))
-        known = all(key in self.spans for key in self.dois.values())
+        known = all(key in self.spans for key in itertools.chain(self.dois.values(), self.pmids.values()))
         return ordered and known and _fits(spans, size) and _fits(self.macros + self.preambles, size)
 
     def to_json(self) -> dict[str, Any]:
@@ -109,6 +116,7 @@ class Index:
             "macros": [number for span in self.macros for number in span],
             "preambles": [number for span in self.preambles for number in span],
             "dois": self.dois,
+            "pmids": self.pmids,
             "problems": [[p.line, p.key, p.message, p.fatal] for p in self.problems],
         }
 
@@ -121,6 +129,7 @@ class Index:
         spans = dict(zip(keys, zip(flat[0::3], flat[1::3], flat[2::3], strict=True), strict=True))
         macros, preambles = _integers(data["macros"], 2), _integers(data["preambles"], 2)
         dois = {str(doi): str(key) for doi, key in data["dois"].items()}
+        pmids = {str(pmid): str(key) for pmid, key in data["pmids"].items()}
         problems = [Problem(line, key, message, bool(fatal)) for line, key, message, fatal in data["problems"]]
         return cls(
             spans,
@@ -128,6 +137,7 @@ class Index:
             list(zip(preambles[0::2], preambles[1::2], strict=True)),
             dois,
             problems,
+            pmids,
         )
 
 

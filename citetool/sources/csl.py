@@ -22,6 +22,8 @@ from citetool.bib.names import parse_name
 BIBTEX = "citetool-bibtex"
 #: The key of what a record says beyond its entry (a published DOI, a journal reference), for messages.
 NOTES = "citetool-notes"
+#: The key of the editorial updates a record names (PubMed's retractions and errata), read by citetool.notices.
+UPDATES = "citetool-updates"
 
 #: Name suffixes a display name may end with ("Martin Luther King Jr.").
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})

@@ -271,5 +271,24 @@ def read_article(article: Element) -> dict[str, Any] | None:
     if date is not None:
         record["issued"] = date
     pmid, pmcid = xml.text(citation.find("PMID")), _id(article, "pmc")
+    record[csl.UPDATES] = _updates(citation)
     record[csl.BIBTEX] = {name: value for name, value in (("pmid", pmid), ("pmcid", pmcid)) if value}
     return {name: value for name, value in record.items() if value or name == csl.BIBTEX}
+
+
+#: PubMed's words for the notices about a paper: its publication types and comments-and-corrections.
+UPDATE_TYPES = frozenset({"Retracted Publication"})
+UPDATE_REFS = frozenset({"RetractionIn", "PartialRetractionIn", "ExpressionOfConcernIn", "ErratumIn",
+                         "CorrectedandRepublishedIn", "RepublishedIn", "UpdateIn"})  # fmt: skip
+
+
+def _updates(citation: Element) -> list[dict[str, str]]:
+    """What PubMed says happened to the paper: ``{"type"}`` for a publication type such as ``Retracted
+    Publication``, ``{"type", "pmid", "label"}`` for each comment or correction that is a notice."""
+    found = [{"type": kind} for node in citation.findall("Article/PublicationTypeList/PublicationType")
+             if (kind := xml.text(node)) in UPDATE_TYPES]  # fmt: skip
+    for node in citation.findall("CommentsCorrectionsList/CommentsCorrections")[:200]:
+        kind = node.get("RefType") or ""
+        if kind in UPDATE_REFS:
+            found.append({"type": kind, "pmid": xml.text(node.find("PMID")), "label": xml.text(node.find("RefSource"))})
+    return found
