@@ -15,15 +15,17 @@ entry holds is that entry too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citetool.actions import retracting
+from citetool.actions import protecting, retracting
 from citetool.bib import keyformat, keys
 from citetool.bib.entry import Entry
 from citetool.bib.keyformat import KeyFormat
+from citetool.bib.protection import Terms
 from citetool.bib.source import entry_source
 from citetool.bib.work import Resolver
 from citetool.crossref import mapping as crossref_entry
@@ -141,6 +143,9 @@ class _Found:
     notes: list[str] = field(default_factory=list)
 
 
+_TAGS = re.compile(r"<[^>]+>")
+
+
 def _database(fetched: dict[Identifier, _Found | CitetoolError]) -> retraction_watch.Database | None:
     """The Retraction Watch database, when set and something was fetched; one that cannot be read is said in
     a note of each record (``add`` still adds)."""
@@ -254,12 +259,14 @@ def _arxiv_found(
     return _Found("arxiv", record, notes=said)
 
 
-def _entry(found: _Found, taken: set[str]) -> Entry:
+def _entry(found: _Found, taken: set[str], terms: Terms) -> Entry:
+    """The entry for a record, its Title Case titles protected (with the record's abstract as evidence)."""
     if found.kind == "doi":
         entry = crossref_entry.to_entry(found.record, found.doi, taken, found.eprint or None)
     else:
         entry = source_entries.to_entry(found.kind, found.record, taken)
-    return entry
+    abstract = found.record.get("abstract")
+    return protecting.protect_entry(entry, terms, _TAGS.sub(" ", abstract) if isinstance(abstract, str) else "")
 
 
 def add_identifiers(
@@ -297,6 +304,7 @@ def add_identifiers(
 
     def append(lib: library.Library) -> tuple[bytes | None, None, Intent]:
         taken = keys.Caseless(lib.keys)
+        terms = protecting.terms_of(lib) if any(isinstance(result, _Found) for result in fetched.values()) else Terms()
         chunks: list[str] = []
         intent = Intent()
         for identifier in to_fetch:
@@ -312,7 +320,7 @@ def add_identifiers(
                 outcomes[identifier] = Outcome(label, "existing", existing, notes=result.notes)
                 continue
             try:
-                entry = _entry(result, taken)
+                entry = _entry(result, taken, terms)
             except CitetoolError as exc:  # a record that cannot be stored safely fails this identifier alone
                 outcomes[identifier] = Outcome(label, "failed", error=LookupFailed(f"{label}: the record's {exc}"))
                 continue

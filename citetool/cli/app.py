@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "import": "citetool.cli.writing:import_command",
     "latexmkrc": "citetool.cli.workflow:latexmkrc",
     "merge-driver": "citetool.cli.workflow:merge_driver",
+    "protect": "citetool.cli.writing:protect",
     "remove": "citetool.cli.writing:remove",
     "rekey": "citetool.cli.writing:rekey",
     "rename": "citetool.cli.writing:rename",

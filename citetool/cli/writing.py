@@ -320,6 +320,80 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
     info(plan.summary(written, force))
 
 
+@click.command(short_help="Brace the title words whose capitals styles must keep; --yes writes.")
+@click.argument("keys", nargs=-1, shell_complete=complete_keys)
+@click.option("--aux", "aux_path", type=PathParam(), help="Only the entries a .aux or .bcf cites.")
+@click.option("--dry-run", is_flag=True, help="Show the diff and the unsure words; write nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Write the braces (without it, only show them).")
+@click.option("--json", "as_json", is_flag=True, help="Every capitalised word's decision and evidence as JSON.")
+@click.pass_obj
+def protect(state: State, keys: tuple[str, ...], aux_path: Path | None, dry_run: bool, yes: bool,
+            as_json: bool) -> None:  # fmt: skip
+    """Brace the words of titles whose capitals every style must keep.
+
+    BibTeX styles and biblatex lower-case a title's letters outside braces;
+    CSL styles change its case.  protect proposes braces around exactly the
+    words that need them (proper nouns, acronyms, words with inner capitals,
+    formulas), each on evidence: the word's shape, the title's own case, the
+    work's abstract, CLDR's names of countries, languages, months and days,
+    the library's authors and the words it already braces, and a dictionary
+    that keeps case.  A word without evidence is left as it is (listed as
+    unsure with --dry-run); a title braced whole is freed, keeping braces on
+    the words that need them.  Titles in another language (langid) are left
+    alone.  The diff goes to stdout; --yes writes.
+
+    \b
+    Examples:
+      citetool protect --dry-run
+      citetool protect --aux paper.aux --yes
+      citetool protect wakefield1998ileal --json
+    """
+    from citetool.actions import protecting
+    from citetool.library import file as library
+
+    path = state.library_path
+    lib = library.load(path)
+    if yes and not dry_run:
+        lib.check_writable()  # before anything is shown: a library that does not parse is not written
+    selected: list[str] | None = None
+    if keys:
+        missing = [key for key in keys if key not in lib.entries]
+        if missing:
+            raise lib.unknown(missing, str(lib.path))
+        selected = list(dict.fromkeys(keys))
+    if aux_path is not None:
+        from citetool.actions.retracting import cited_keys
+
+        selected = list(dict.fromkeys([*(selected or []), *cited_keys(lib, aux_path)]))
+    plans = protecting.plan(lib, selected)
+    changing = [item for item in plans if item.changed]
+    if as_json:
+        print_json([item.as_json() for item in plans])
+    else:
+        text = protecting.diff(lib, plans, str(path))
+        if text:
+            show_diff(text)
+    whole = [item.key for item in plans if any(proposal.whole_braced for proposal in item.proposals)]
+    if whole:
+        shown = ", ".join(whole[:10]) + (f" and {len(whole) - 10} more" if len(whole) > 10 else "")
+        info(f"{len(whole)} titles braced whole, which no style can case ({shown}); the diff frees them, keeping "
+             "braces on the words that need them")  # fmt: skip
+    if dry_run:
+        unsure = [(item.key, word) for item in plans for proposal in item.proposals for word in proposal.unsure]
+        for key, word in unsure[:20]:
+            info(f"{key}: unsure about {word!r}: left as written")
+        if len(unsure) > 20:
+            info(f"{len(unsure) - 20} more unsure words; --json lists them all")
+    if yes and not dry_run and changing:
+        written = protecting.apply(path, changing)
+        info(f"protected the titles of {len(written)} {'entry' if len(written) == 1 else 'entries'}")
+    elif changing:
+        info(f"{len(changing)} {'entry' if len(changing) == 1 else 'entries'} would change; "
+             f"{'nothing written' if dry_run else 'pass --yes to write'}")  # fmt: skip
+    else:
+        info("every title keeps the capitals it needs")
+
+
 @click.command(name="import", short_help="Import entries from .bib, .ris or CSL-JSON files.")
 @click.argument("files", nargs=-1, required=True, type=PathParam())
 @click.option(

@@ -172,6 +172,7 @@ class Library:
     _index_cached: bool = False
     _strings: dict[str, Value] | None = None
     _definitions: dict[str, Macro] | None = None
+    _blocks: dict[str, Block] | None = None
 
     @property
     def bom(self) -> bool:
@@ -345,6 +346,7 @@ class Library:
         self._text = None
         self._document = None
         self._strings = None
+        self._blocks = None
 
     def encoded(self, text: str) -> bytes:
         """The file contents for ``text``: BOM (if the file had one) plus the text as UTF-8."""
@@ -365,10 +367,16 @@ class Library:
                 )
 
     def block_of(self, key: str) -> Block:
-        for block in self.document.blocks:
-            if block.entry is not None and block.entry.key == key:
-                return block
-        raise KeyError(key)
+        """The block of entry ``key`` (its first, for a repeated key)."""
+        if self._blocks is None:
+            self._blocks = {}
+            for block in self.document.blocks:
+                if block.entry is not None:
+                    self._blocks.setdefault(block.entry.key, block)
+        found = self._blocks.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def occurrences(self, key: str) -> list[Block]:
         """Every entry block whose key is ``key`` exactly (a repeated key has more than one)."""
@@ -434,11 +442,14 @@ class Library:
         for a repeated key, else its first)."""
         blocks = {key: (at or {}).get(key) or self.block_of(key) for key in sources}
         text = self.text
-        for key in sorted(sources, key=lambda key: blocks[key].start, reverse=True):
+        pieces: list[str] = []
+        position = 0
+        for key in sorted(sources, key=lambda key: blocks[key].start):  # pieces, not a copy of the text per entry
             block = blocks[key]
-            chunk = sources[key].strip("\n").replace("\n", self.newline)
-            text = text[: block.start] + chunk + text[block.end :]
-        return self.encoded(text)
+            pieces += [text[position : block.start], sources[key].strip("\n").replace("\n", self.newline)]
+            position = block.end
+        pieces.append(text[position:])
+        return self.encoded("".join(pieces))
 
     def removed(self, keys: list[str], at: Mapping[str, Block] | None = None) -> bytes:
         """The file contents without the entries ``keys``.

@@ -89,3 +89,16 @@ def bibliography_files(path: Path) -> list[str]:
         names = [name.strip() for match in _BIBDATA.finditer(read(path)) for name in match.group(1).split(",")]
         names = [name if name.lower().endswith(".bib") else name + ".bib" for name in names if name]
     return list(dict.fromkeys(names))
+
+
+_BIBSTYLE = re.compile(r"\\bibstyle\{([^}]*)\}")
+_STYLE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+def bibliography_style(path: Path) -> str | None:
+    """The ``.bst`` a ``.aux`` names (``\\bibstyle{plainnat}``), if it is a plain name; None for a ``.bcf``."""
+    if path.suffix.lower() == ".bcf":
+        return None
+    found = _BIBSTYLE.search(read(path))
+    name = found.group(1).strip() if found else ""
+    return name if _STYLE_NAME.fullmatch(name) and ".." not in name else None

@@ -1,0 +1,170 @@
+"""How well ``citetool protect`` gives back the capitals of real titles, printed by real BibTeX.
+
+Titles that their authors wrote in sentence case are taken from the
+corpora in ``../shared/corpora`` (plain text only: no commands, math or
+accents, four words or more, English), turned into Title Case as publishers
+deposit them, written into a library, protected by ``citetool protect
+--yes``, and printed by ``bibtex`` with ``plain.bst``.  Three figures:
+
+* titles printed exactly as their authors wrote them (target >= 90 %);
+* the words the authors capitalised mid-sentence (proper nouns, acronyms)
+  that keep their capitals (target >= 95 %);
+* the words the authors wrote in lower case that stay capitalised (target <= 1 %).
+
+    .venv/bin/python benchmarks/casing.py [--limit 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from citetool.bib import protection, wordlists  # noqa: E402
+from citetool.library import file as library  # noqa: E402
+
+CORPORA = REPO.parent / "shared" / "corpora"
+_PLAIN = re.compile(r"^[A-Za-z0-9 ,.:;'()?!/&-]+$")
+
+
+def title_case(text: str) -> str:
+    """``text`` as publishers deposit titles: every word capitalised but the small ones (the first always)."""
+    out = []
+    start = True
+    for word in text.split(" "):
+        parts = word.split("-")
+        for index, part in enumerate(parts):
+            capital = start or index > 0 or part.lower() not in wordlists.SMALL_WORDS
+            if part and capital and part[0].islower() and not any(char.isupper() for char in part):
+                parts[index] = part[0].upper() + part[1:]
+        out.append("-".join(parts))
+        start = word.endswith(":")
+    return " ".join(out)
+
+
+def sample(limit: int) -> list[tuple[str, str, str]]:
+    """(key, title, authors) for titles written in sentence case, from every .bib of the corpora, in a fixed
+    order; the authors as the entry gives them (they are evidence too: the library's names)."""
+    found: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for path in sorted(CORPORA.rglob("*.bib")):
+        try:
+            lib = library.load(path)
+            entries = list(lib.entries.values())
+        except Exception:  # a file citetool refuses is no source of titles
+            continue
+        for entry in entries:
+            raw = entry.text("title", lib.strings) or ""
+            text = " ".join(raw.replace("{", "").replace("}", "").split())
+            if (len(text.split()) < 4 or not _PLAIN.match(text) or text in seen or "  " in text
+                    or not protection.looks_english(text) or protection.is_title_case(text)):  # fmt: skip
+                continue
+            if not any(word[:1].islower() for word in text.split()[1:]):
+                continue
+            seen.add(text)
+            authors = entry.text("author", lib.strings) or "Roe, Ann"
+            found.append((f"t{len(found)}", text, authors if _PLAIN.match(authors) else "Roe, Ann"))
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _entry(key: str, title: str, authors: str) -> str:
+    return (f"@article{{{key},\n  author = {{{authors}}},\n  title = {{{title}}},\n  journal = {{J}},\n"
+            "  year = {2020},\n}\n\n")
+
+
+def printed_titles(folder: Path, keys: list[str]) -> dict[str, str]:
+    """What ``bibtex`` with ``plain.bst`` prints as each entry's title (braces gone)."""
+    (folder / "paper.aux").write_text("".join(f"\\citation{{{key}}}\n" for key in keys)
+                                      + "\\bibstyle{plain}\n\\bibdata{library}\n")  # fmt: skip
+    subprocess.run(["bibtex", "-terse", "paper"], cwd=folder, capture_output=True, check=False)
+    bbl = (folder / "paper.bbl").read_text(encoding="utf-8", errors="replace")
+    titles = {}
+    for block in re.split(r"\\bibitem\{", bbl)[1:]:
+        key, _, rest = block.partition("}")
+        parts = re.split(r"\\newblock\s+", rest)
+        if len(parts) >= 2:
+            titles[key] = " ".join(parts[1].replace("{", "").replace("}", "").split()).rstrip(".")
+    return titles
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=3000)
+    parser.add_argument("--verbose", action="store_true", help="Also name the words most often wrong.")
+    args = parser.parse_args()
+    if not CORPORA.is_dir():
+        sys.exit(f"{CORPORA} not found")
+    found = sample(2 * args.limit)
+    # Every other title is Title Cased and measured; the others stay as their authors wrote them, the rest of
+    # the library, as in a real one where some entries came from Crossref in Title Case and some did not.
+    titles, rest = found[0::2], found[1::2]
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        entries = "".join(_entry(key, title_case(title), authors) for key, title, authors in titles)
+        entries += "".join(_entry(key, title, authors) for key, title, authors in rest)
+        (folder / "library.bib").write_text(entries, encoding="utf-8")
+        env = {**os.environ, "CITETOOL_CACHE_DIR": str(folder / "cache")}
+        subprocess.run([sys.executable, "-m", "citetool", "-l", str(folder / "library.bib"), "protect", "--yes"],
+                       env=env, capture_output=True, check=True)  # fmt: skip
+        printed = printed_titles(folder, [key for key, _title, _authors in titles])
+    exact = kept = names = wrong = common = proper = proper_kept = fair = fair_exact = 0
+    lost: list[str] = []
+    stayed: list[str] = []
+    for key, original, _authors in titles:
+        got = printed.get(key, "")
+        exact += got == original
+        # Word by word, a hyphenated word's parts one by one (styles case each part).
+        mine, theirs = original.replace("-", " - ").split(), got.replace("-", " - ").split()
+        capitals = [re.sub(r"[^A-Za-z0-9']", "", word).split("'")[0] for index, word in enumerate(mine)
+                    if index and not mine[index - 1].endswith(":") and any(char.isupper() for char in word)]
+        if all(any(char.isupper() for char in core[1:]) or not wordlists.is_common(core) for core in capitals):
+            fair += 1  # every capital its author put mid-sentence is a name's or an acronym's
+            fair_exact += got == original
+        if len(mine) != len(theirs):
+            continue
+        for index, (word, shown) in enumerate(zip(mine, theirs, strict=True)):
+            after_colon = index > 0 and mine[index - 1].endswith(":")
+            if index == 0 or after_colon or not any(char.isalpha() for char in word):
+                continue
+            if any(char.isupper() for char in word):
+                names += 1
+                kept += shown == word
+                core = re.sub(r"[^A-Za-z0-9'-]", "", word).split("'")[0]
+                if any(char.isupper() for char in core[1:]) or not wordlists.is_common(core):
+                    proper += 1  # a proper noun or an acronym, not a common word its author capitalised
+                    proper_kept += shown == word
+                if shown != word:
+                    lost.append(word)
+            else:
+                common += 1
+                wrong += shown != word and shown.lower() == word.lower()
+                if shown != word and shown.lower() == word.lower():
+                    stayed.append(word)
+    print(f"titles: {len(titles)} sentence-case titles of the corpora, Title Cased, protected, printed by plain.bst "
+          f"(in a library with {len(rest)} other titles as written)")
+    print(f"exactly as written:            {exact / len(titles):6.1%}  (target >= 90 %)")
+    print(f"  of those whose capitals are all names' and acronyms': {fair_exact / max(fair, 1):6.1%} of {fair}")
+    print(f"proper nouns, acronyms kept:   {proper_kept / max(proper, 1):6.1%}  of {proper} (target >= 95 %)")
+    print(f"all capitalised words kept:    {kept / max(names, 1):6.1%}  of {names} (common words their authors "
+          "capitalised mid-sentence included)")
+    print(f"common words left capitalised: {wrong / max(common, 1):6.2%}  of {common} (target <= 1 %)")
+    if args.verbose:
+        from collections import Counter
+
+        print("capitals lost, most often:", Counter(lost).most_common(40))
+        print("proper nouns lost:", Counter(word for word in lost if not wordlists.is_common(
+            re.sub(r"[^A-Za-z0-9'-]", "", word).split("'")[0]) or any(c.isupper() for c in word[1:])).most_common(60))
+        print("common words left capitalised, most often:", Counter(stayed).most_common(60))
+
+
+if __name__ == "__main__":
+    main()
