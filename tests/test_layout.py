@@ -33,8 +33,10 @@ LAYERS: dict[str, set[str]] = {
     # in the cache folder through library.storage.
     "notices": {"identifiers", "library", "sources"},
     "actions": {"bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers", "notices"},
+    # The language server answers an editor with what the commands do.
+    "lsp": {"actions", "identifiers", "library", "tex"},
     "cli": {"actions", "bib", "library", "crossref", "sources", "csl", "tex", "writers", "readers", "identifiers",
-            "notices"},
+            "notices", "lsp"},
 }
 
 

@@ -372,3 +372,23 @@ def test_zotero_csl_json_gets_keys_of_its_own_and_keeps_the_accessed_date(tmp_pa
     assert result.exit_code == 0 and result.stdout == "roe2020citation\nsmith2020\n", result.stderr
     text = library.read_text()
     assert "@online{roe2020citation," in text and "urldate = {2024-03-05}" in text and "zotero.org" not in text
+
+
+def test_a_signal_wrapped_by_python_still_ends_as_that_signal() -> None:
+    """SIGTERM raised while a class is being made reaches main() as a RuntimeError (Python 3.11 wraps what
+    __set_name__ raises): it is still "terminated", exit 143, never an internal error (seen once in CI)."""
+    from citetool.cli import app
+    from citetool.errors import ExitCode
+
+    def wrapped(signal_exception: BaseException) -> RuntimeError:
+        try:
+            try:
+                raise signal_exception
+            except BaseException as exc:
+                raise RuntimeError("Error calling __set_name__") from exc
+        except RuntimeError as outer:
+            return outer
+
+    assert app._signal_inside(wrapped(app._Terminated())) == ("terminated", ExitCode.TERMINATED)
+    assert app._signal_inside(wrapped(KeyboardInterrupt())) == ("interrupted", ExitCode.INTERRUPTED)
+    assert app._signal_inside(RuntimeError("a bug")) is None

@@ -49,6 +49,7 @@ COMMANDS: dict[str, str] = {
     "git-setup": "citetool.cli.workflow:git_setup",
     "import": "citetool.cli.writing:import_command",
     "latexmkrc": "citetool.cli.workflow:latexmkrc",
+    "lsp": "citetool.cli.workflow:lsp",
     "merge-driver": "citetool.cli.workflow:merge_driver",
     "protect": "citetool.cli.writing:protect",
     "remove": "citetool.cli.writing:remove",
@@ -156,6 +157,20 @@ def _leave(message: str, code: ExitCode) -> NoReturn:
     os._exit(code)
 
 
+def _signal_inside(exc: BaseException) -> tuple[str, ExitCode] | None:
+    """The interrupt or termination an exception was raised for, if its causes hold one."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, _Terminated):
+            return "terminated", ExitCode.TERMINATED
+        if isinstance(cause, (KeyboardInterrupt, _Interrupted)):
+            return "interrupted", ExitCode.INTERRUPTED
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def main() -> NoReturn:
     """Entry point: run the CLI; turn anything unexpected into one line and exit 70."""
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -173,6 +188,9 @@ def main() -> NoReturn:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(ExitCode.OK)
     except Exception as exc:  # anything not a CitetoolError is a bug: one line, no traceback
+        signalled = _signal_inside(exc)
+        if signalled is not None:  # a signal raised inside code that wraps what it catches (a class being made)
+            _leave(*signalled)
         if config.debug():
             raise
         click.echo(

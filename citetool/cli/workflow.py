@@ -100,6 +100,32 @@ def watch(state: State, cites: Path, output: Path | None, format_name: str | Non
         info("stopped watching")
 
 
+@click.command(short_help="A language server over stdio: the library inside the editor.")
+@click.option("--style", metavar="NAME", help="CSL style of hovers (default: the style setting, else apa).")
+@click.pass_obj
+def lsp(state: State, style: str | None) -> None:
+    """Serve the Language Server Protocol on stdin/stdout for LaTeX and Markdown.
+
+    Completion of citation keys (matched on key, authors, title, year, venue
+    and DOI), hover (the reference in the CSL style), go to definition,
+    diagnostics (unknown keys, kept retraction findings), rename (as
+    `rename --tex`) and code actions (add a pasted DOI, arXiv ID, ISBN or
+    PMID and cite it).  Editors start it themselves; see the README.
+
+    \b
+    Example (neovim):
+      vim.lsp.start({name = "citetool", cmd = {"citetool", "lsp"}})
+    """
+    from citetool import config
+    from citetool.cli.writing import make_sources
+    from citetool.lsp.server import build
+
+    chosen = style or config.resolve("style").value or "apa"
+    library = state.library_path.expanduser().absolute()
+    server = build(library, chosen, lambda: make_sources(config.checked("mailto")))
+    server.start_io()
+
+
 @click.command(name="merge-driver", short_help="Git merge driver for .bib files (entry by entry).")
 @click.argument("base", type=PathParam())
 @click.argument("ours", type=PathParam())

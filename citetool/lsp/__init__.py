@@ -1,0 +1,1 @@
+"""The language server (``citetool lsp``): the library inside an editor, for LaTeX and Markdown documents."""
