@@ -110,6 +110,34 @@ def test_markdown_completion_after_at(client: Client, paper: Path) -> None:
     assert _complete(client, uri, 0, len("As shown")) == []
 
 
+def test_a_big_library_never_read_before_is_searched_at_once_and_described_properly(paper: Path) -> None:
+    """Over 256 KiB and no cached table: searched from the entries' raw text (markup dropped), each answered
+    item described from the proper reading (G{\\"o}del -> Gödel)."""
+    big = paper.parent / "big.bib"
+    big.write_text(LIBRARY + "".join(f"@article{{filler{number}, author = {{Roe, Ann{number}}}, title = {{Filler "
+                                     f"number {number} about nothing in particular at all}}, journal = {{J}}, "
+                                     f"year = {{2000}}}}\n" for number in range(3000))
+                   + "@book{goedel1931, author = {G{\\\"o}del, Kurt}, title = {{\\\"U}ber formal unentscheidbare "
+                     "S{\\\"a}tze}, year = {1931}}\n", encoding="utf-8")  # fmt: skip
+    assert big.stat().st_size > 256 * 1024
+    lsp = Client(paper.parent, "-l", str(big))
+    try:
+        lsp.initialize(paper.parent)
+        uri = lsp.open(paper, "\\cite{godel")
+        (item,) = _complete(lsp, uri, 0, len("\\cite{godel"))
+        assert item["label"] == "goedel1931" and item["detail"] == "Gödel (1931) Über formal unentscheidbare Sätze"
+    finally:
+        lsp.close()
+    assert run("-l", str(big), "show").exit_code == 0  # now the table is cached: the proper rows are searched
+    again = Client(paper.parent, "-l", str(big))
+    try:
+        again.initialize(paper.parent)
+        uri = again.open(paper, "\\cite{godel")
+        assert [item["label"] for item in _complete(again, uri, 0, len("\\cite{godel"))] == ["goedel1931"]
+    finally:
+        again.close()
+
+
 def test_hover_shows_the_reference_in_the_style_and_the_doi(client: Client, paper: Path) -> None:
     uri = client.open(paper, MAIN)
     answer = client.request("textDocument/hover", {"textDocument": {"uri": uri},

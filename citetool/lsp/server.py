@@ -182,7 +182,7 @@ def build(library: Path, style: str, sources: Callable[[], Any] | None = None) -
         edit_range = _range(line, start, params.position.character)
         items = [
             types.CompletionItem(
-                label=item.key, kind=types.CompletionItemKind.Reference, detail=item.detail,
+                label=item.key, kind=types.CompletionItemKind.Reference, detail=ls.index.described(item),
                 sort_text=f"{number:04d}", filter_text=typed or item.key,
                 text_edit=types.TextEdit(edit_range, item.key), data={"key": item.key, "path": str(item.path)},
             )
