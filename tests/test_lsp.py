@@ -292,3 +292,37 @@ def test_neovim_asks_for_completion_and_hover(paper: Path) -> None:
 def test_lsp_is_a_command_with_help() -> None:
     helped = run("lsp", "--help")
     assert helped.exit_code == 0 and "Language Server Protocol" in helped.stdout
+
+
+def test_cites_with_notes_completes_its_second_group(client: Client, paper: Path) -> None:
+    line = "\\cites[see][]{knuth1984}[p.~2]{mar"
+    uri = client.open(paper, MAIN + line + "\n")
+    assert [item["label"] for item in _complete(client, uri, MAIN.count("\n"), len(line))] == ["markov1906"]
+
+
+def test_the_library_is_read_again_when_it_changes_on_disk(client: Client, paper: Path) -> None:
+    uri = client.open(paper, MAIN + "\\cite{turing\n")
+    assert _complete(client, uri, MAIN.count("\n"), len("\\cite{turing")) == []
+    library = paper.parent / "library.bib"
+    library.write_text(library.read_text() + "\n@article{turing1936, author = {Turing, Alan}, title = {On "
+                       "computable numbers}, journal = {Proc. LMS}, year = {1936}}\n")  # fmt: skip
+    assert [item["label"] for item in _complete(client, uri, MAIN.count("\n"), len("\\cite{turing"))] == ["turing1936"]
+
+
+def test_kept_retraction_findings_are_diagnostics_of_the_cited_work(paper: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    data = Path(__file__).resolve().parent / "data" / "notices" / "retraction-watch-sample.csv"
+    monkeypatch.setenv("CITETOOL_RETRACTION_WATCH", str(data))
+    library = paper.parent / "library.bib"
+    library.write_text(library.read_text() + "\n@article{wakefield1998, author = {Wakefield, A. J.}, title = "
+                       "{Ileal-lymphoid-nodular hyperplasia}, journal = {The Lancet}, year = {1998}, "
+                       "doi = {10.1016/S0140-6736(97)11096-0}}\n")  # fmt: skip
+    lsp = Client(paper.parent, "-l", str(library))
+    try:
+        lsp.initialize(paper.parent)
+        uri = lsp.open(paper, "As \\cite{wakefield1998} claimed.\n")
+        (diagnostic,) = lsp.diagnostics(uri)
+        assert diagnostic["severity"] == 1 and diagnostic["range"]["start"] == {"line": 0, "character": 9}
+        assert "retracted: notice 10.1016/s0140-6736(10)60175-4 (2010-02-06; Retraction Watch)" in diagnostic["message"]
+    finally:
+        lsp.close()
