@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citetool.actions.checking import Finding
 from citetool.bib import protection
 from citetool.bib.entry import Entry, Literal, Value
 from citetool.bib.names import parse_names
@@ -223,3 +224,39 @@ def diff(lib: library.Library, plans: list[EntryPlan], label: str) -> str:
         position = block.end
     pieces.append(text[position:])
     return line_diff(label, text, "".join(pieces))
+
+
+def lowered_by_style(lib: library.Library, keys: list[str], aux_path: Path) -> list[Finding]:
+    """``check --aux``'s warnings for the cited titles whose capitals the document's style lowers: the words
+    :func:`plan` would brace that real BibTeX, run with the ``.aux``'s ``\\bibstyle``, prints in lower case
+    (for a ``.bcf``, or without BibTeX: biblatex's sentence-case rule, which lowers every word outside braces)."""
+    from citetool.bib.source import entry_source
+    from citetool.tex import bibtex, citations
+
+    plans = [item for item in plan(lib, keys) if item.changed]
+    style = citations.bibliography_style(aux_path)
+    printed = None
+    if plans and style and bibtex.available():
+        source = "".join(f"@string{{{name} = {value.source()}}}\n" for name, value in lib.strings.items())
+        source += "\n".join(entry_source(lib.entries[item.key]) for item in plans)
+        printed = bibtex.printed(source, [item.key for item in plans], style, aux_path.parent)
+    who = f"BibTeX with {style}.bst" if printed is not None else "BibTeX and biblatex styles"
+    found = []
+    for item in plans:
+        block = printed.get(item.key, "") if printed is not None else ""
+        for proposal in item.proposals:
+            words = [decision.word for decision in proposal.decisions if decision.protect]
+            if printed is not None:  # what this style really lowers: the word is there, in lower case only
+                words = [word for word in words if _lowered(word, block)]
+            if words and proposal.changed:
+                shown = ", ".join(words[:6]) + (f" and {len(words) - 6} more" if len(words) > 6 else "")
+                found.append(Finding("warning", str(lib.path), item.line, item.key, proposal.name,
+                                     f"{shown} would print in lower case with {who}; "
+                                     f"`citetool protect {item.key}` braces them"))  # fmt: skip
+    return found
+
+
+def _lowered(word: str, printed: str) -> bool:
+    """Whether ``printed`` holds ``word`` only with other capitals (``Dna``, ``markov``)."""
+    pattern = rf"(?<!\w){re.escape(word)}(?!\w)"
+    return re.search(pattern, printed, re.IGNORECASE) is not None and re.search(pattern, printed) is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -239,7 +238,9 @@ def check(
         kept = retracting.kept_findings(lib, cited, warn)
         findings += [checking.Finding(found.severity, found.file, found.work.line, found.work.key, None,
                                       found.notice.describe()) for found in kept]  # fmt: skip
-        findings += _unprotected(lib, cited, aux_path)
+        from citetool.actions import protecting
+
+        findings += protecting.lowered_by_style(lib, cited, aux_path)
     elif unused:
         raise UsageError("--unused goes with --aux: name the document's .aux or .bcf file")
     if as_json:
@@ -252,38 +253,6 @@ def check(
     if errors or (strict and findings):
         raise CheckFailed(f"{lib.path}: {counted}")  # one line says it all
     info(counted)
-
-
-def _unprotected(lib: Any, keys: list[str], aux_path: Path) -> list[Any]:
-    """Warnings for the cited titles whose capitals the document's style lowers: the words ``protect`` would
-    brace that real BibTeX, run with the ``.aux``'s ``\\bibstyle``, prints in lower case (biblatex documents,
-    or no BibTeX: biblatex's sentence-case rule, which lowers every word outside braces)."""
-    from citetool.actions import checking, protecting
-    from citetool.bib.source import entry_source
-    from citetool.tex import bibtex, citations
-
-    plans = [item for item in protecting.plan(lib, keys) if item.changed]
-    style = citations.bibliography_style(aux_path)
-    printed = None
-    if plans and style and bibtex.available():
-        source = "".join(f"@string{{{name} = {value.source()}}}\n" for name, value in lib.strings.items())
-        source += "\n".join(entry_source(lib.entries[item.key]) for item in plans)
-        printed = bibtex.printed(source, [item.key for item in plans], style, aux_path.parent)
-    who = f"BibTeX with {style}.bst" if printed is not None else "BibTeX and biblatex styles"
-    found = []
-    for item in plans:
-        block = printed.get(item.key, "") if printed is not None else ""
-        for proposal in item.proposals:
-            words = [decision.word for decision in proposal.decisions if decision.protect]
-            if printed is not None:  # what this style really lowers: the word is there, in lower case only
-                words = [word for word in words if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", block, re.IGNORECASE)
-                         and not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", block)]  # fmt: skip
-            if words and proposal.changed:
-                shown = ", ".join(words[:6]) + (f" and {len(words) - 6} more" if len(words) > 6 else "")
-                found.append(checking.Finding("warning", str(lib.path), item.line, item.key, proposal.name,
-                                              f"{shown} would print in lower case with {who}; "
-                                              f"`citetool protect {item.key}` braces them"))  # fmt: skip
-    return found
 
 
 def _check_retractions(
