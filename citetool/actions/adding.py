@@ -15,7 +15,6 @@ entry holds is that entry too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from citetool.bib.source import entry_source
 from citetool.bib.work import Resolver
 from citetool.crossref import mapping as crossref_entry
 from citetool.crossref.client import Client
+from citetool.crossref.markup import to_plain
 from citetool.crossref.records import Record
 from citetool.errors import CitetoolError, LookupFailed, NotFound, UsageError
 from citetool.identifiers import arxiv as arxiv_id
@@ -141,9 +141,6 @@ class _Found:
     doi: str = ""  # for ``doi`` records: the DOI; for the others, the DOI the record names, if any
     eprint: dict[str, str] = field(default_factory=dict)  # ``--published``: the arXiv fields to keep
     notes: list[str] = field(default_factory=list)
-
-
-_TAGS = re.compile(r"<[^>]+>")
 
 
 def _database(fetched: dict[Identifier, _Found | CitetoolError]) -> retraction_watch.Database | None:
@@ -266,7 +263,7 @@ def _entry(found: _Found, taken: set[str], terms: Terms) -> Entry:
     else:
         entry = source_entries.to_entry(found.kind, found.record, taken)
     abstract = found.record.get("abstract")
-    return protecting.protect_entry(entry, terms, _TAGS.sub(" ", abstract) if isinstance(abstract, str) else "")
+    return protecting.protect_entry(entry, terms, to_plain(abstract) if isinstance(abstract, str) else "")
 
 
 def add_identifiers(
