@@ -28,7 +28,9 @@ LAYERS: dict[str, set[str]] = {
     "csl": {"bib", "identifiers"},
     "tex": {"bib", "library"},  # .aux, .bcf and .tex files are read and written through library.storage
     "writers": {"bib", "csl", "identifiers"},
-    "readers": {"bib", "crossref", "csl", "identifiers"},  # CSL-JSON and RIS are read by inverting csl.items
+    # Zotero's database read into the items Zotero's own CSL mapping makes of them (nothing of citetool's).
+    "zotero": set(),
+    "readers": {"bib", "crossref", "csl", "identifiers", "zotero"},  # CSL-JSON and RIS are read by inverting csl.items
     # Editorial notices are read out of Crossref and PubMed records and the Retraction Watch CSV, and kept
     # in the cache folder through library.storage.
     "notices": {"identifiers", "library", "sources"},

@@ -196,7 +196,7 @@ def apply(path: Path, plans: list[EntryPlan]) -> list[str]:
 def protect_entry(entry: Entry, terms: Terms, *evidence: str) -> Entry:
     """``entry`` (made by citetool from a record) with its Title Case titles protected: what ``add`` and
     ``import`` write.  ``evidence``: the record's abstract, a sentence-case title of the same work."""
-    entry_terms = with_record(terms, *evidence)
+    entry_terms: Terms | None = None  # the evidence is read only for an entry with a Title Case title
     fields = dict(entry.fields)
     language = entry.fields.get("langid") or entry.fields.get("language")
     for name in protection.TITLE_FIELDS:
@@ -204,6 +204,7 @@ def protect_entry(entry: Entry, terms: Terms, *evidence: str) -> Entry:
         literal = _literal(value) if value is not None else None
         if literal is None or not protection.is_title_case(literal.text):
             continue
+        entry_terms = entry_terms or with_record(terms, *evidence)
         proposal = protection.propose(name, literal.text, entry_terms,
                                       language.resolve({}) if language is not None else None)  # fmt: skip
         if proposal.changed:

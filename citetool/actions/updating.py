@@ -33,9 +33,12 @@ class FieldChange:
 
 @dataclass
 class EntryUpdate:
+    """What a newer record of an entry would change; ``record`` is what to remember once it is applied."""
+
     entry: Entry
     changes: list[FieldChange]
-    record: Record
+    record: object
+    source: str = "Crossref"
 
     def merged(self, force: bool) -> Entry:
         """The entry with the changes applied (hand edits only with ``force``)."""
@@ -55,7 +58,7 @@ class EntryUpdate:
 
     def diff(self, force: bool) -> str:
         key = self.entry.key
-        return entry_diff(self.entry, self.merged(force), f"{key} (library)", f"{key} (Crossref)")
+        return entry_diff(self.entry, self.merged(force), f"{key} (library)", f"{key} ({self.source})")
 
 
 @dataclass
@@ -80,17 +83,24 @@ class UpdatePlan:
                 f"failed {len(self.failures)}")  # fmt: skip
 
 
-def _changes(current: Entry, original: Entry | None, fresh: Entry) -> list[FieldChange]:
-    changes: list[FieldChange] = []
+def changes(current: Entry, original: dict[str, str] | None, fresh: Entry) -> list[FieldChange]:
+    """The fields ``fresh`` (a newer record) changes in ``current``; ``original`` (each field's source as the
+    record gave it last time) tells a field edited by hand: one whose value is no longer what it gave."""
+    found: list[FieldChange] = []
     for name in dict.fromkeys([*current.fields, *fresh.fields]):
         old, new = current.fields.get(name), fresh.fields.get(name)
         if old == new:
             continue
-        came_from_crossref = original is not None and original.fields.get(name) == old
-        if new is None and (original is None or name not in original.fields):
+        came_from_source = original is not None and original.get(name) == (old.source() if old is not None else None)
+        if new is None and (original is None or name not in original):
             continue  # a field the user added
-        changes.append(FieldChange(name, old, new, edited=not came_from_crossref))
-    return changes
+        found.append(FieldChange(name, old, new, edited=not came_from_source))
+    return found
+
+
+def sources(entry: Entry) -> dict[str, str]:
+    """Each field of ``entry`` as BibTeX source: what :func:`changes` compares with."""
+    return {name: value.source() for name, value in entry.fields.items()}
 
 
 def plan(
@@ -121,9 +131,9 @@ def plan(
         except CitetoolError as exc:  # a record that cannot be stored safely fails this entry alone
             result.failures.append(LookupFailed(f"{entry.doi}: the record's {exc}"))
             continue
-        changes = _changes(entry, original, fresh)
-        if changes:
-            result.updates.append(EntryUpdate(entry, changes, record))
+        found = changes(entry, sources(original) if original is not None else None, fresh)
+        if found:
+            result.updates.append(EntryUpdate(entry, found, record))
         else:
             result.unchanged.append(entry.key)
     return result
@@ -133,19 +143,24 @@ def apply(path: Path, updates: list[EntryUpdate], force: bool, cache: Cache) -> 
     """Write the merged entries (each replaces only its own bytes), then cache the records they came from."""
 
     def change(lib: library.Library) -> tuple[bytes, list[str], Intent]:
-        sources: dict[str, str] = {}
         intent = Intent()
-        for update in updates:
-            merged = update.merged(force)
-            current = lib.entries.get(update.entry.key)
-            # An entry edited by someone else since the plan was made is left for the next run.
-            if current is not None and current.fields == update.entry.fields and merged.fields != current.fields:
-                sources[update.entry.key] = entry_source(merged)
-                intent.replaced[update.entry.key] = merged
-        return lib.replaced(sources), list(sources), intent
+        return merged_into(lib, updates, force, intent), list(intent.replaced), intent
 
     written = library.edit(path, change)
     for update in updates:
-        if update.entry.key in written:
+        if update.entry.key in written and isinstance(update.record, Record):
             cache.put(update.record)
     return written
+
+
+def merged_into(lib: library.Library, updates: list[EntryUpdate], force: bool, intent: Intent) -> bytes:
+    """``lib``'s bytes with each update merged into its entry (said in ``intent``).  An entry edited by someone
+    else since the plan was made is left for the next run."""
+    replacing: dict[str, str] = {}
+    for update in updates:
+        merged = update.merged(force)
+        current = lib.entries.get(update.entry.key)
+        if current is not None and current.fields == update.entry.fields and merged.fields != current.fields:
+            replacing[update.entry.key] = entry_source(merged)
+            intent.replaced[update.entry.key] = merged
+    return lib.replaced(replacing) if replacing else lib.data

@@ -299,13 +299,7 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
         info(f"skipped {key}: no DOI")
     for failure in plan.failures:
         error(failure)
-    for item in plan.updates:
-        diff = item.diff(force)
-        if diff:
-            show_diff(diff)
-        for change in item.changes:
-            if change.edited and not force:
-                info(f"{item.entry.key}: kept {change.name} (edited by hand; --force replaces it)")
+    show_updates(plan.updates, force)
     written: int | None = 0 if yes else None
     changing = [item for item in plan.updates if item.applies(force)]
     if yes and changing:
@@ -318,6 +312,17 @@ def update(state: State, keys: tuple[str, ...], yes: bool, force: bool, mailto: 
     if plan.failures:
         raise PartialFailure(plan.failures, len(plan.failures) + len(plan.updates), plan.summary(written, force))
     info(plan.summary(written, force))
+
+
+def show_updates(updates: list[Any], force: bool) -> None:
+    """Each update's diff (stdout), and each field kept because it was edited by hand (stderr)."""
+    for item in updates:
+        diff = item.diff(force)
+        if diff:
+            show_diff(diff)
+        for change in item.changes:
+            if change.edited and not force:
+                info(f"{item.entry.key}: kept {change.name} (edited by hand; --force replaces it)")
 
 
 @click.command(short_help="Brace the title words whose capitals styles must keep; --yes writes.")
@@ -394,44 +399,66 @@ def protect(state: State, keys: tuple[str, ...], aux_path: Path | None, dry_run:
         info("every title keeps the capitals it needs")
 
 
-@click.command(name="import", short_help="Import entries from .bib, .ris or CSL-JSON files.")
+@click.command(name="import", short_help="Import .bib, .ris, CSL-JSON files or a Zotero library.")
 @click.argument("files", nargs=-1, required=True, type=PathParam())
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["bibtex", "ris", "csl-json"]),
-    help="Input format (default: by extension).",
+    type=click.Choice(["bibtex", "ris", "csl-json", "zotero"]),
+    help="Input format (default: a Zotero database by its content, others by extension).",
 )
 @click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.option("--collection", help="Zotero: only this collection (a name or Parent/Child) and those below it.")
+@click.option("--tag", help="Zotero: only the items with this tag.")
+@click.option("--update", is_flag=True, help="Zotero: show the items changed since they were imported.")
+@click.option("--yes", "-y", is_flag=True, help="With --update: apply those changes.")
+@click.option("--force", is_flag=True, help="With --update --yes: replace fields edited by hand too.")
 @click.pass_obj
-def import_command(state: State, files: tuple[Path, ...], format_name: str | None, dry_run: bool) -> None:
-    """Import entries from .bib, .ris or CSL-JSON files (`-` reads stdin).
+def import_command(state: State, files: tuple[Path, ...], format_name: str | None, dry_run: bool,
+                   collection: str | None, tag: str | None, update: bool, yes: bool, force: bool) -> None:  # fmt: skip
+    """Import entries from .bib, .ris or CSL-JSON files (`-` reads stdin),
+    or from a Zotero library (zotero.sqlite or its data folder).
 
     A duplicate (an identifier an entry has, or every field the same) is
     skipped; a near-duplicate (same title, year and first author) is
     imported and named.  Keys are kept when free.  If any file fails,
     nothing is imported.
 
+    A Zotero database is read while Zotero runs, never written.  Keys come
+    from Zotero 8's citation key, Extra's "Citation Key:" or Better BibTeX;
+    tags become keywords and PDFs the file field.  Importing it again adds
+    what is new; --update shows items changed in Zotero since, --update
+    --yes applies them (fields edited by hand are kept unless --force).
+
     \b
     Examples:
       citetool import zotero-export.bib
       citetool import --format ris - < scopus.ris
+      citetool import ~/Zotero --collection Thesis
+      citetool import ~/Zotero/zotero.sqlite --update --yes
     """
     from citetool.actions import importing
     from citetool.actions.importing import MAX_IMPORT_BYTES
 
+    if (yes or force) and not update:
+        raise UsageError("--yes and --force go with --update")
     stdin_text = read_stdin(MAX_IMPORT_BYTES, "the input") if any(str(item) == "-" for item in files) else None
     if stdin_text is not None and format_name is None:
         raise UsageError("reading stdin needs --format bibtex|ris|csl-json")
     from citetool.actions import rekeying
 
     report = importing.import_files(
-        state.library_path, list(files), format_name, dry_run, stdin_text, rekeying.configured()
-    )
+        state.library_path, list(files), format_name, dry_run or (update and not yes), stdin_text,
+        rekeying.configured(), importing.Selection(collection, tag), update, force,
+    )  # fmt: skip
     for message in report.warnings:
         warn(message)
     for what, existing in report.skipped:
         info(f"skipped {what}: already in the library as {existing}")
+    for what, why in report.refused[:20]:
+        info(f"left out {what}: {why}")
+    if len(report.refused) > 20:
+        info(f"{len(report.refused) - 20} more left out; the summary counts them by reason")
     for old, new in report.renamed:
         info(f"key {old} is taken; imported as {new}")
     for new, existing in report.near[:20]:
@@ -439,10 +466,21 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
              "`citetool check` names both")  # fmt: skip
     if len(report.near) > 20:
         info(f"{len(report.near) - 20} more near-duplicates imported; `citetool check` names them all")
+    if update:
+        show_updates(report.changed, force)
     for key in report.added:
         click.echo(key)
-    verb = "would import" if dry_run else "imported"
-    info(f"{verb} {len(report.added)} entries, skipped {len(report.skipped)} duplicates")
+    verb = "would import" if dry_run or (update and not yes) else "imported"
+    for line in report.summaries:
+        info(line)
+    if not report.summaries or len(report.summaries) < len(files):
+        info(f"{verb} {len(report.added)} entries, skipped {len(report.skipped)} duplicates")
+    if report.changed and not update:
+        info(f"{len(report.changed)} items changed in Zotero since they were imported; --update shows them")
+    elif update and report.changed and not yes:
+        info("nothing written; pass --yes to apply")
+    elif update and yes:
+        info(f"updated {len(report.updated)} entries")
 
 
 @click.command(short_help="Remove entries by key; nothing else changes.")

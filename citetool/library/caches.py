@@ -148,3 +148,42 @@ class Memo:
 
     def store(self, slot: str, payload: Any) -> None:
         store(self._key(slot), "memo", payload)
+
+
+class Imports:
+    """What each record of a lasting source (a Zotero database) became in one library file.
+
+    ``import`` keeps, for each record it imported from such a source, the
+    key it got, the record's version and the fields it had then, so that
+    importing again can tell a record changed in the source from an entry
+    edited by hand.  Unlike the caches above, these outlive a new citetool
+    version (their own ``IMPORTS_FORMAT`` says when they no longer read);
+    losing them only makes the next import match records by key and
+    identifier instead.
+    """
+
+    PART = "imports"
+    KEEP = 64
+
+    def __init__(self, library: Path, origins: str) -> None:
+        self.key = digest(f"{library.resolve()}\0{origins}".encode())
+
+    def load(self) -> dict[str, Any]:
+        from citetool.library import storage
+
+        try:
+            raw = storage.read_private(_folder(self.PART) / f"{self.key}.json", MAX_CACHE_BYTES)
+            data = jsondata.loads(raw) if raw is not None else None
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != IMPORTS_FORMAT:
+            return {}
+        records = data.get("records")
+        return records if isinstance(records, dict) else {}
+
+    def store(self, records: dict[str, Any]) -> None:
+        data = json.dumps({"format": IMPORTS_FORMAT, "records": records}, ensure_ascii=False)
+        _write(_folder(self.PART) / f"{self.key}.json", data.encode("utf-8"), self.KEEP)
+
+
+IMPORTS_FORMAT = 1

@@ -25,10 +25,21 @@ EXTENSIONS: dict[str, str] = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ri
 
 @dataclass
 class Candidate:
-    """One record to import; ``source`` is its BibTeX text as written, when it came from a .bib."""
+    """One record to import; ``source`` is its BibTeX text as written, when it came from a .bib.
+
+    A record from a database that outlives the import (Zotero) says which
+    record it is (``origin``, stable across imports) and which version of it
+    (``stamp``), so that importing again can tell an unchanged record from
+    one changed since; ``pinned`` keys are kept exactly or not at all, and
+    ``key_source`` says where the key came from ("" when it is made).
+    """
 
     entry: Entry
     source: str | None = None
+    origin: str | None = None
+    stamp: str | None = None
+    pinned: bool = False
+    key_source: str = ""
 
 
 @dataclass
@@ -39,6 +50,12 @@ class Batch:
     strings: dict[str, Value] = field(default_factory=dict)
     string_sources: dict[str, str] = field(default_factory=dict)
     preambles: list[str] = field(default_factory=list)  # @preamble blocks as written
+    name: str = ""
+    origins: str | None = None  # the database the records' origins belong to (None: a plain file)
+    read: int = 0  # records read, including those skipped
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (record, why) left out by the reader
+    warnings: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # what was read but is no entry ("3 notes")
 
 
 Reader = Callable[[str, str], Batch]
