@@ -287,3 +287,14 @@ def test_names_without_braces_split_into_words_as_the_brace_scanner_does(text: s
     from citetool.bib import names
 
     assert names._words(text) == [word for word in names._split_top(text, names._SPACE) if word]
+
+
+@pytest.mark.parametrize("text", ["''", "'''", "``quoted''", "!`", "?`", "a--b", "a---b"])
+def test_characters_tex_would_join_into_one_glyph_are_kept_apart(text: str, tmp_path: Path) -> None:
+    record = {"type": "journal-article", "title": [text], "author": [{"family": text, "given": "A"}],
+              "issued": {"date-parts": [[2020]]}}  # fmt: skip
+    entry = to_entry(record, "10.5555/glyph")
+    path = tmp_path / "glyph.bib"
+    path.write_text(entry_source(entry) + "\n", encoding="utf-8")
+    again = library.load(path).entries[entry.key]
+    assert to_text(again.text("title") or "") == text

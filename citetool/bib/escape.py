@@ -94,13 +94,23 @@ _SPECIAL_RE = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _CLUSTER = re.compile(r"[\s\S][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
 
 
+#: Pairs of characters TeX's fonts join into one glyph (a dash, a curly quote, an inverted mark).
+_LIGATURES = ("--", "''", "``", "!`", "?`")
+
+
 def escape(text: str) -> str:
     """Escape LaTeX specials in plain text; Unicode characters are kept.
 
-    Runs of hyphens are split with ``{}`` so TeX does not join them into dashes.
+    Runs of hyphens, apostrophes and backquotes are split with ``{}`` so TeX
+    does not join them into dashes and curly quotes (``''`` is ``”`` in TeX),
+    nor ``!``` and ``?``` into ``¡`` and ``¿``.
     """
     escaped = _SPECIAL_RE.sub(lambda match: SPECIALS[match.group()], text)
-    return escaped.replace("--", "-{}-").replace("--", "-{}-") if "--" in escaped else escaped
+    for pair in _LIGATURES:
+        if pair in escaped:
+            split = f"{pair[0]}{{}}{pair[1]}"
+            escaped = escaped.replace(pair, split).replace(pair, split)
+    return escaped
 
 
 @lru_cache(maxsize=1)
