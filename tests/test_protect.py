@@ -203,3 +203,20 @@ def test_unknown_keys_and_a_broken_library_are_one_line_errors(library: Path) ->
     library.write_text("@article{broken, title = {Unclosed\n", encoding="utf-8")
     broken = run("protect", "--yes")
     assert broken.exit_code == 3 and "Traceback" not in broken.stderr
+
+
+def test_the_librarys_sentence_case_titles_vote_for_the_words_they_capitalise(tmp_path: Path) -> None:
+    path = tmp_path / "lib.bib"
+    path.write_text(
+        "@misc{a, title = {Packaging scientific code in Python for reuse}}\n"
+        "@misc{b, title = {Profiling numerical kernels written in Python and C}}\n"
+        "@misc{c, title = {Markov chains, hidden Markov models and their chains of states}}\n"
+        "@misc{d, title = {Mixing times of chains on graphs}}\n"
+        "@misc{t, title = {Fast Chains of Numerical Code in Python for Scientists}}\n", encoding="utf-8")
+    result = run("-l", str(path), "protect", "--json", "t")
+    assert result.exit_code == 0, result.stderr
+    words = {word["word"]: word for field in json.loads(result.stdout)[0]["fields"] for word in field["words"]}
+    assert words["Python"]["protect"] is True  # a common word (the snake), but the library's field writes it so
+    assert "capitalised mid-sentence in the library's sentence-case titles, more often than not" in \
+        words["Python"]["evidence"]  # fmt: skip
+    assert words["Chains"]["protect"] is False  # capitalised once, in lower case three times

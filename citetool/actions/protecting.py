@@ -32,6 +32,14 @@ _TITLE_FIELD = re.compile(r"(?i)\b(?:title|subtitle|booktitle|maintitle|abstract
 _LOWER_WORD = re.compile(r"(?<![\\\w])[a-z]{3,}(?![\w{])")
 #: How often a word must be written in lower case in the library's titles and abstracts to count as common.
 COMMON_AT = 2
+#: How often the library's sentence-case titles and abstracts must capitalise a word mid-sentence (and more often
+#: than they write it in lower case) for it to count as a term of the field.
+CASED_AT = 1
+#: A title whose longer words are capitalised at this share or more is in Title Case: no evidence of case.
+CASED_SHARE = 0.6
+_LONG_WORD = re.compile(r"(?<![\\\w])[A-Za-z]{4,}(?![\w{])")
+#: A capitalised word after a lower-case word, a digit or a comma and a space: mid-sentence.
+_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z]{2,}(?=[\s,;:.)?!]|$)")
 _FIELD_START = r"(?i)(?<![\w-]){name}\s*=\s*"
 
 
@@ -47,27 +55,37 @@ def _names(authors: str) -> set[str]:
 
 
 def terms_of(lib: library.Library) -> Terms:
-    """The library's evidence: its authors' given and family names and the words it braces one by one.
+    """The library's evidence: its authors' given and family names, the words it braces one by one, the words
+    its titles and abstracts write in lower case, and those its sentence-case titles and abstracts capitalise
+    mid-sentence more often than not (``Python``, ``Computer Modern``: how the library's field writes them).
 
     Read with patterns over the file's text (a 16,000-entry library in a
     fraction of a second), and kept for libraries big enough to have caches.
     """
+    parts = ("names", "votes", "common", "cased")
     kept = caches.load(lib.digest, "terms") if lib.digest is not None else None
-    if isinstance(kept, dict) and all(isinstance(kept.get(part), list) for part in ("names", "votes", "common")):
+    if isinstance(kept, dict) and all(isinstance(kept.get(part), list) for part in parts):
         return Terms(names=frozenset(map(str, kept["names"])), votes=frozenset(map(str, kept["votes"])),
-                     common=frozenset(map(str, kept["common"])))  # fmt: skip
+                     common=frozenset(map(str, kept["common"])), cased=frozenset(map(str, kept["cased"])))
     text = lib.text
     names: set[str] = set()
     for match in _AUTHOR_FIELD.finditer(text):
         names |= _names(match.group(1))
     votes = set(protection.braced_words(text))
     counts: Counter[str] = Counter()
+    capitals: Counter[str] = Counter()
     for match in _TITLE_FIELD.finditer(text):
-        counts.update(_LOWER_WORD.findall(match.group(1)))
+        value = match.group(1)
+        counts.update(_LOWER_WORD.findall(value))
+        longer = _LONG_WORD.findall(value)[1:]
+        if longer and sum(word[0].isupper() for word in longer) < CASED_SHARE * len(longer):  # not Title Case
+            capitals.update(_MID_SENTENCE.findall(value))
     common = {word for word, count in counts.items() if count >= COMMON_AT}
+    cased = {word for word, count in capitals.items() if count >= CASED_AT and count > counts[word.lower()]}
     if lib.digest is not None:
-        caches.store(lib.digest, "terms", {"names": sorted(names), "votes": sorted(votes), "common": sorted(common)})
-    return Terms(names=frozenset(names), votes=frozenset(votes), common=frozenset(common))
+        caches.store(lib.digest, "terms", {"names": sorted(names), "votes": sorted(votes), "common": sorted(common),
+                                           "cased": sorted(cased)})  # fmt: skip
+    return Terms(names=frozenset(names), votes=frozenset(votes), common=frozenset(common), cased=frozenset(cased))
 
 
 def with_record(terms: Terms, *texts: str) -> Terms:
@@ -79,7 +97,7 @@ def with_record(terms: Terms, *texts: str) -> Terms:
             more, less = protection.capitalised_mid_sentence(text)
             capitalised |= more
             lowered |= less
-    return Terms(terms.names, terms.votes, frozenset(capitalised), frozenset(lowered), terms.common)
+    return Terms(terms.names, terms.votes, frozenset(capitalised), frozenset(lowered), terms.common, terms.cased)
 
 
 @dataclass

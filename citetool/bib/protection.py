@@ -16,7 +16,9 @@ A word is braced only on evidence, and each decision says which:
 * the work's abstract, or a sentence-case title of the same work (PubMed's),
   where the word is capitalised mid-sentence;
 * term lists: CLDR's countries, languages, months and weekdays; the family
-  names of the library's authors; the words the library already braces;
+  names of the library's authors; the words the library already braces, and
+  those its sentence-case titles capitalise mid-sentence more often than not
+  (``Python``: the field's own way of writing it, even for a common word);
 * the dictionary (:mod:`citetool.bib.wordlists`): written capitalised only
   (``Java``), or in no English word list at all (``Markov``, ``Europe``).
 
@@ -65,6 +67,7 @@ class Terms:
     capitalised: frozenset[str] = frozenset()  # words the abstract or a sentence-case title capitalises mid-sentence
     lowered: frozenset[str] = frozenset()  # words the abstract or a sentence-case title writes in lower case
     common: frozenset[str] = frozenset()  # words the library's titles and abstracts write in lower case, often
+    cased: frozenset[str] = frozenset()  # words its sentence-case titles capitalise mid-sentence, more than not
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,8 @@ def decide(word: str, first: bool, sentence_case: bool, terms: Terms) -> Decisio
         (for_it if named else against).append("a name of the library's authors")
     if core in terms.votes:
         (against if common else for_it).append("braced elsewhere in the library")
+    if core in terms.cased:
+        for_it.append("capitalised mid-sentence in the library's sentence-case titles, more often than not")
     if core.lower() in terms.lowered and core not in terms.capitalised:
         return Decision(word, False, ("written in lower case in the work's abstract or another title of it",))
     if wordlists.is_capitalised_word(core) and not common:
