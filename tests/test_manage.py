@@ -270,9 +270,12 @@ def test_check_finds_each_kind_of_problem_with_file_line_key_field(tmp_path: Pat
         "add it or drop the field",
         f"{path}:6: error: entry 'd' field 'author': @article needs author; BibTeX styles will warn or leave a gap",
         f"{path}:6: error: entry 'd' field 'doi': 'not-a-doi' is not a DOI; it should look like 10.1234/abc",
+        # R&D prints as R&d when a style lowers the title (issue #25): a note, which never fails a run.
+        f"{path}:2: note: entry 'a' field 'title': D would print in lower case with BibTeX styles and biblatex's "
+        "sentence case; `citetool protect a` braces them",
     ]
     assert sorted(lines) == sorted(expected)
-    assert result.stderr.endswith(f"citetool: error: {path}: 8 errors, 1 warning in 5 entries\n")
+    assert result.stderr.endswith(f"citetool: error: {path}: 8 errors, 1 warning, 1 note in 5 entries\n")
     assert result.stderr.count("8 errors") == 1  # one summary line, not two
 
 

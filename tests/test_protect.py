@@ -220,3 +220,26 @@ def test_the_librarys_sentence_case_titles_vote_for_the_words_they_capitalise(tm
     assert "capitalised mid-sentence in the library's sentence-case titles, more often than not" in \
         words["Python"]["evidence"]  # fmt: skip
     assert words["Chains"]["protect"] is False  # capitalised once, in lower case three times
+
+
+def test_plain_check_notes_the_titles_a_style_would_lower(tmp_path: Path) -> None:
+    path = tmp_path / "lib.bib"
+    entries = [f"@misc{{m{index}, author = {{Roe, Ann}}, year = 2020,\n  title = {{Bayesian Inference for Markov "
+               f"Chains in Europe, Part {index}}}}}\n" for index in range(12)]  # fmt: skip
+    path.write_text("".join(entries) + "@misc{fine, author = {Roe, Ann}, year = 2020, title = {Plain words only}}\n",
+                    encoding="utf-8")  # fmt: skip
+    result = run("-l", str(path), "check")
+    assert result.exit_code == 0, result.stderr  # notes never fail a run, not even with --strict
+    lines = result.stdout.splitlines()
+    assert lines[0] == (f"{path}:1: note: entry 'm0' field 'title': Markov, Europe would print in lower case with "
+                        "BibTeX styles and biblatex's sentence case; `citetool protect m0` braces them")  # fmt: skip
+    assert len(lines) == 11 and lines[-1] == (
+        f"{path}: note: 2 more titles have words BibTeX styles and biblatex's sentence case would print in lower "
+        "case; `citetool protect --dry-run` shows them all")  # fmt: skip
+    assert result.stderr == "citetool: 0 errors, 0 warnings, 12 notes in 13 entries\n"
+    assert run("-l", str(path), "check", "--strict").exit_code == 0
+    found = json.loads(run("-l", str(path), "check", "--json", "m3").stdout)
+    assert [(item["severity"], item["key"]) for item in found] == [("note", "m3")]
+    assert run("-l", str(path), "protect", "--yes").exit_code == 0
+    after = run("-l", str(path), "check")
+    assert after.stdout == "" and after.stderr == "citetool: 0 errors, 0 warnings in 13 entries\n"

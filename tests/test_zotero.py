@@ -416,3 +416,45 @@ def test_title_case_titles_arrive_protected_as_add_writes_them(workdir: Path, zo
     assert "  title = {Sentence case about markov chains}," in entries["roe2021sentence"]
     again = run("import", str(database))
     assert "imported 0, unchanged 2, changed 0" in again.stderr
+
+
+@pytest.mark.parametrize("special", ["FIFO", "/dev/zero"])
+@pytest.mark.parametrize("forced", [False, True])
+def test_a_fifo_or_a_device_never_hangs_the_zotero_reader(special: str, forced: bool, workdir: Path) -> None:
+    if special == "FIFO":
+        special = str(workdir / "zotero.sqlite")
+        os.mkfifo(special)
+    result = run("import", *(["--format", "zotero"] if forced else []), special)
+    assert result.exit_code == 8 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert ("is not a regular file" if forced else "cannot tell the format") in result.stderr
+
+
+def test_values_of_other_types_and_broken_extra_lines_are_read_as_zotero_would(
+        workdir: Path, zotero: ZoteroBuilder) -> None:  # fmt: skip
+    item = zotero.item("journalArticle", {"title": "Blob beside", "date": "2020-00-00 2020",
+                                          "extra": "tex.=\n: nothing\nCitation Key: has space\n" + "x" * 5000},
+                       [("A", "Roe", "author")])  # fmt: skip
+    pages = zotero.fields["pages"]
+    blob = zotero.connection.execute("INSERT INTO itemDataValues (value) VALUES (?)", (b"\x00\xff",)).lastrowid
+    zotero.connection.execute("INSERT INTO itemData VALUES (?, ?, ?)", (item, pages, blob))
+    result = run("import", str(zotero.close()))
+    assert result.exit_code == 0, result.stderr
+    entry = _entries((workdir / "library.bib").read_text())["roe2020blob"]
+    assert "pages" not in entry  # a BLOB is no value
+    # No field without a name, no key with a space: the lines stay, in the note (its line breaks are spaces).
+    assert f"  note = {{tex.=: nothing Citation Key: has space {'x' * 5000}}}," in entry
+
+
+@pytest.mark.parametrize("name", ["papis-zotero.sqlite", "lightbridge/zotero.sqlite", "straightouttacrompton.sqlite"])
+def test_the_built_databases_have_the_tables_and_columns_of_real_ones(name: str, tmp_path: Path) -> None:
+    def columns(connection: sqlite3.Connection) -> dict[str, set[str]]:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')} for table in tables}
+
+    real = sqlite3.connect(f"file:{_fixture(name)}?mode=ro&immutable=1", uri=True)
+    built = sqlite3.connect(ZoteroBuilder(tmp_path / "zotero.sqlite").close())
+    theirs, ours = columns(real), columns(built)
+    real.close()
+    built.close()
+    for table, names in ours.items():
+        assert table in theirs and names <= theirs[table], (table, names - theirs.get(table, set()))

@@ -81,7 +81,7 @@ _DOI_INSIDE = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
 class Finding:
     """One problem: where, what, and how to fix it."""
 
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning", or "note" (said, never failing a run)
     file: str
     line: int
     key: str | None
@@ -223,15 +223,17 @@ def check_citations(lib: Library, aux_path: Path, unused: bool) -> list[Finding]
 
 
 def summary(findings: list[Finding], entries: int) -> str:
-    """``1 error, 2 warnings in 5 entries``."""
+    """``1 error, 2 warnings in 5 entries`` (and ``, 3 notes`` when there are notes)."""
     errors = sum(finding.severity == "error" for finding in findings)
-    warnings = len(findings) - errors
+    notes = sum(finding.severity == "note" for finding in findings)
+    warnings = len(findings) - errors - notes
 
     def plural(count: int, one: str, many: str) -> str:
         return f"{count} {one if count == 1 else many}"
 
+    noted = f", {plural(notes, 'note', 'notes')}" if notes else ""
     return (
-        f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')} "
+        f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')}{noted} "
         f"in {plural(entries, 'entry', 'entries')}"
     )
 

@@ -89,7 +89,8 @@ def read_file(path: Path, format_name: str | None, stdin_text: str | None = None
     if format_name is None:
         format_name = readers.EXTENSIONS.get(path.suffix.lower())
         if format_name is None:
-            raise ImportFailed(f"{name}: cannot tell the format from the name; pass --format bibtex|ris|csl-json")
+            raise ImportFailed(f"{name}: cannot tell the format from the name; "
+                               "pass --format bibtex|ris|csl-json|zotero")  # fmt: skip
     if stdin_text is not None:
         text = stdin_text
     else:

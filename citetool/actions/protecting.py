@@ -140,10 +140,14 @@ def _replace_field(block: str, name: str, literal: Literal, text: str) -> str | 
     return None
 
 
-def plan_entry(entry: Entry, lib: library.Library, terms: Terms, block_text: str | None) -> EntryPlan:
-    """What ``protect`` would do to ``entry``; ``block_text`` is its source in the file (None: not written)."""
+def plan_entry(entry: Entry, lib: library.Library, terms: Terms, block_text: str | None,
+               memo: protection.Memo | None = None) -> EntryPlan:  # fmt: skip
+    """What ``protect`` would do to ``entry``; ``block_text`` is its source in the file (None: not written).
+    ``memo``: decisions made with ``terms`` alone, used for an entry without an abstract of its own."""
     result = EntryPlan(entry.key, entry.line)
-    entry_terms = with_record(terms, entry.text("abstract", lib.strings) or "")
+    abstract = entry.text("abstract", lib.strings) or ""
+    entry_terms = with_record(terms, abstract) if abstract else terms
+    memo = memo if not abstract else None
     language = _language(entry, lib)
     fields = dict(entry.fields)
     source = block_text
@@ -156,7 +160,7 @@ def plan_entry(entry: Entry, lib: library.Library, terms: Terms, block_text: str
             result.proposals.append(Proposal(name, value.source(), value.source(),
                                              skipped="uses @string macros or #: left as written"))  # fmt: skip
             continue
-        proposal = protection.propose(name, literal.text, entry_terms, language, unbrace=True)
+        proposal = protection.propose(name, literal.text, entry_terms, language, unbrace=True, memo=memo)
         result.proposals.append(proposal)
         if not proposal.changed:
             continue
@@ -180,11 +184,12 @@ def plan(lib: library.Library, keys: list[str] | None) -> list[EntryPlan]:
     entries = [lib.entries[key] for key in keys] if keys is not None else list(lib.entries.values())
     text = lib.text
     plans = []
+    memo: protection.Memo = {}
     for entry in entries:
         if not any(name in entry.fields for name in protection.TITLE_FIELDS):
             continue
         block = lib.block_of(entry.key)
-        plans.append(plan_entry(entry, lib, terms, text[block.start : block.end]))
+        plans.append(plan_entry(entry, lib, terms, text[block.start : block.end], memo))
     return plans
 
 
@@ -260,6 +265,39 @@ def lowered_by_style(lib: library.Library, keys: list[str], aux_path: Path) -> l
         source += "\n".join(entry_source(lib.entries[item.key]) for item in plans)
         printed = bibtex.printed(source, [item.key for item in plans], style, aux_path.parent)
     who = f"BibTeX with {style}.bst" if printed is not None else "BibTeX and biblatex styles"
+    return _findings(lib, plans, printed, who, "warning")
+
+
+#: What plain ``check`` says lowers a title's capitals, without a document to name its style.
+ANY_STYLE = "BibTeX styles and biblatex's sentence case"
+
+
+def unprotected(lib: library.Library, keys: list[str] | None) -> list[Finding]:
+    """Plain ``check``'s notes: the titles with words :func:`plan` would brace, which BibTeX's styles and
+    biblatex's sentence case would print in lower case.  Notes, not warnings: without a document, citetool
+    cannot know that its style cases titles at all.  Kept with the library's caches (a big library's plan
+    takes seconds)."""
+    kept = caches.load(lib.digest, "unprotected") if lib.digest is not None else None
+    if isinstance(kept, list) and all(isinstance(row, list) and len(row) == 3 for row in kept):
+        rows = [(str(key), str(name), [str(word) for word in words]) for key, name, words in kept]
+    else:
+        rows = [(item.key, proposal.name, [decision.word for decision in proposal.decisions if decision.protect])
+                for item in plan(lib, None) if item.changed for proposal in item.proposals if proposal.changed]
+        if lib.digest is not None:
+            caches.store(lib.digest, "unprotected", [list(row) for row in rows])
+    wanted = set(keys) if keys else None
+    return [_finding(lib, key, name, words, ANY_STYLE, "note") for key, name, words in rows
+            if words and (wanted is None or key in wanted) and key in lib.entries]  # fmt: skip
+
+
+def _finding(lib: library.Library, key: str, name: str, words: list[str], who: str, severity: str) -> Finding:
+    shown = ", ".join(words[:6]) + (f" and {len(words) - 6} more" if len(words) > 6 else "")
+    return Finding(severity, str(lib.path), lib.entries[key].line, key, name,
+                   f"{shown} would print in lower case with {who}; `citetool protect {key}` braces them")  # fmt: skip
+
+
+def _findings(lib: library.Library, plans: list[EntryPlan], printed: dict[str, str] | None, who: str,
+              severity: str) -> list[Finding]:  # fmt: skip
     found = []
     for item in plans:
         block = printed.get(item.key, "") if printed is not None else ""
@@ -268,10 +306,7 @@ def lowered_by_style(lib: library.Library, keys: list[str], aux_path: Path) -> l
             if printed is not None:  # what this style really lowers: the word is there, in lower case only
                 words = [word for word in words if _lowered(word, block)]
             if words and proposal.changed:
-                shown = ", ".join(words[:6]) + (f" and {len(words) - 6} more" if len(words) > 6 else "")
-                found.append(Finding("warning", str(lib.path), item.line, item.key, proposal.name,
-                                     f"{shown} would print in lower case with {who}; "
-                                     f"`citetool protect {item.key}` braces them"))  # fmt: skip
+                found.append(_finding(lib, item.key, proposal.name, words, who, severity))
     return found
 
 

@@ -261,8 +261,14 @@ def decide(word: str, first: bool, sentence_case: bool, terms: Terms) -> Decisio
     return Decision(word, False, ("a common English word",))
 
 
-def propose(name: str, text: str, terms: Terms, language: str | None = None, unbrace: bool = False) -> Proposal:
-    """The braces ``text`` (the field ``name``) needs; with ``unbrace``, a title braced whole is freed first."""
+#: Decisions already made with one :class:`Terms`, by (word, first, sentence case): a library repeats its words.
+Memo = dict[tuple[str, bool, bool], "Decision | None"]
+
+
+def propose(name: str, text: str, terms: Terms, language: str | None = None, unbrace: bool = False,
+            memo: Memo | None = None) -> Proposal:  # fmt: skip
+    """The braces ``text`` (the field ``name``) needs; with ``unbrace``, a title braced whole is freed first.
+    ``memo`` keeps decisions for the next title decided with the same ``terms``."""
     proposal = Proposal(name, text, text)
     if language and language.strip().lower() not in ENGLISH:
         proposal.skipped = f"language {language.strip()!r}: its capitals are left as written"
@@ -279,7 +285,11 @@ def propose(name: str, text: str, terms: Terms, language: str | None = None, unb
     sentence_case = not is_title_case(working, words)
     spans: list[tuple[int, int]] = []
     for word in words:
-        decision = decide(word.text, word.first, sentence_case, terms)
+        if memo is None:
+            decision = decide(word.text, word.first, sentence_case, terms)
+        else:
+            asked = (word.text, word.first, sentence_case)
+            decision = memo[asked] if asked in memo else memo.setdefault(asked, decide(*asked, terms))
         if decision is None:
             continue
         proposal.decisions.append(decision)

@@ -148,6 +148,10 @@ def export(
         raise lib.unknown(result.missing, str(lib.path))
 
 
+#: Plain check's notes (titles a style would lower) shown one by one before the rest are counted.
+NOTES_SHOWN = 10
+
+
 @click.command(short_help="Lint the library for LaTeX builds; exit 9 on errors.")
 @click.argument("keys", nargs=-1, shell_complete=complete_keys)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON array.")
@@ -193,7 +197,10 @@ def check(
     in case, entries without a DOI that look like copies of another.
 
     Findings go to stdout as `file:line: severity: entry 'key' field 'f': what
-    to do`.  Warnings do not fail the run unless --strict.
+    to do`.  Warnings do not fail the run unless --strict.  Titles with words
+    that BibTeX styles and biblatex's sentence case would print in lower
+    case are notes (ten shown, the rest counted; never failing a run):
+    `citetool protect` braces them.
 
     With --aux, the keys a document cites that the library lacks are errors
     (with a suggestion when one is a typo away), and with --unused the
@@ -243,14 +250,23 @@ def check(
         findings += protecting.lowered_by_style(lib, cited, aux_path)
     elif unused:
         raise UsageError("--unused goes with --aux: name the document's .aux or .bcf file")
+    else:
+        from citetool.actions import protecting
+
+        findings += protecting.unprotected(lib, list(keys) or None)
     if as_json:
         print_json([finding.as_json() for finding in findings])
     else:
-        for finding in findings:
+        notes = [finding for finding in findings if finding.severity == "note"]
+        for finding in [finding for finding in findings if finding.severity != "note"] + notes[:NOTES_SHOWN]:
             click.echo(printable(" ".join(finding.text().split())))
+        if len(notes) > NOTES_SHOWN:
+            click.echo(f"{lib.path}: note: {len(notes) - NOTES_SHOWN:,} more titles have words "
+                       f"{protecting.ANY_STYLE} would print in lower case; `citetool protect --dry-run` shows "
+                       "them all")  # fmt: skip
     errors = sum(finding.severity == "error" for finding in findings)
     counted = checking.summary(findings, len(lib.entries))
-    if errors or (strict and findings):
+    if errors or (strict and any(finding.severity != "note" for finding in findings)):
         raise CheckFailed(f"{lib.path}: {counted}")  # one line says it all
     info(counted)
 

@@ -621,7 +621,7 @@ def edit(
             new_data, result, intent = change(library)
             if new_data is None or (new_data == library.data and library.exists):
                 return result
-            _guard(library, new_data, intent)
+            appended = _guard(library, new_data, intent)
             try:
                 storage.write_atomic(path, new_data, expected=data if library.exists else None)
             except storage.ChangedMeanwhile:
@@ -629,29 +629,30 @@ def edit(
                     raise
                 known = None
                 continue
-            _index_after_append(library, new_data)
+            _index_after_append(library, new_data, appended)
             return result
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _guard(before: Library, data: bytes, intent: Intent) -> None:
-    """Refuse ``data`` unless it is ``before`` changed exactly as ``intent`` says."""
+def _guard(before: Library, data: bytes, intent: Intent) -> Document | None:
+    """Refuse ``data`` unless it is ``before`` changed exactly as ``intent`` says; for an append, the parse of
+    the appended text (the index after the write is made from it)."""
     if data.startswith(before.data) and not intent.replaced and not intent.removed:
         try:
             added = data[len(before.data) :].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise guard.WriteRefused(f"{before.path}: not written: the new text is not valid UTF-8") from exc
-        guard.verify_append(before.path, added, intent, list(before.keys))
-        return
+        return guard.verify_append(before.path, added, intent, list(before.keys))
     text = data.decode("utf-8", errors="replace").removeprefix(BOM)
     guard.verify_rewrite(before.path, before.document, text, intent)
+    return None
 
 
 #: The bytes that continue a UTF-8 sequence: deleting them leaves one byte per character.
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
 
-def _index_after_append(before: Library, data: bytes) -> None:
+def _index_after_append(before: Library, data: bytes, appended: Document | None = None) -> None:
     """Cache the index of a big library that an edit only appended to, without parsing it all.
 
     The old file is complete blocks of valid UTF-8 (a library with fatal
@@ -670,6 +671,6 @@ def _index_after_append(before: Library, data: bytes) -> None:
     except UnicodeDecodeError:
         return
     offset = len(old.translate(None, _CONTINUATION)) - (1 if before.bom else 0)
-    extended = before.index.extended(parse(added), offset, old.count(b"\n"))
+    extended = before.index.extended(appended if appended is not None else parse(added), offset, old.count(b"\n"))
     if extended is not None:
         libcache.store(libcache.digest(data), "index", extended.to_json())

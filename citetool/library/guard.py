@@ -70,13 +70,16 @@ def _check_new(path: object, document: Document, meant: list[Entry], strings: li
         raise _refuse(path, None, "would define other @string macros than meant")
 
 
-def verify_append(path: object, added_text: str, intent: Intent, old_keys: list[str]) -> None:
-    """Check text appended to a library that parsed cleanly: only the intended entries and macros."""
+def verify_append(path: object, added_text: str, intent: Intent, old_keys: list[str]) -> Document:
+    """Check text appended to a library that parsed cleanly: only the intended entries and macros.  Returns the
+    appended text's parse."""
     taken = {key.lower() for key in old_keys}
     clash = next((entry.key for entry in intent.added if entry.key.lower() in taken), None)
     if clash is not None:
         raise _refuse(path, clash, "would repeat a key already in the library (compared without case)")
-    _check_new(path, parse(added_text), intent.added, intent.strings)
+    document = parse(added_text)
+    _check_new(path, document, intent.added, intent.strings)
+    return document
 
 
 def verify_rewrite(path: object, before: Document, text: str, intent: Intent) -> None:

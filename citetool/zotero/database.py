@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -125,21 +126,33 @@ class Database:
 
 
 def is_database(path: Path) -> bool:
-    """Whether ``path`` starts like an SQLite database (Zotero's tables are checked when it is opened)."""
+    """Whether ``path`` is a regular file that starts like an SQLite database (Zotero's tables are checked
+    when it is opened).  Opened without blocking and checked on the descriptor: a FIFO never hangs this."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return False
+    try:
+        return stat.S_ISREG(os.fstat(handle).st_mode) and os.read(handle, len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def locate(path: Path) -> Path:
-    """The ``zotero.sqlite`` that ``path`` names: the file itself, or the one in a Zotero data folder."""
+    """The ``zotero.sqlite`` that ``path`` names: the file itself, or the one in a Zotero data folder; only a
+    regular file (a FIFO would hang SQLite's open, a device is no database)."""
     if path.is_dir():
-        inside = path / DATABASE
-        if not inside.is_file():
-            raise NotZotero(f"{path}: a folder without {DATABASE}; is it Zotero's data folder?")
-        return inside
+        path = path / DATABASE
+        if not path.exists():
+            raise NotZotero(f"{path.parent}: a folder without {DATABASE}; is it Zotero's data folder?")
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise NotZotero(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise NotZotero(f"{path}: is not a regular file (a device, FIFO or socket); nothing was imported")
     return path
 
 
@@ -237,8 +250,8 @@ def _read(connection: sqlite3.Connection, path: Path) -> Database:
     for item_id, field_id, value in connection.execute(
             "SELECT itemID, fieldID, value FROM itemData JOIN itemDataValues USING (valueID)"):  # fmt: skip
         item = items.get(item_id)
-        if item is not None and field_id in fields and value is not None:
-            item.fields[fields[field_id]] = str(value)
+        if item is not None and field_id in fields and isinstance(value, str | int | float):
+            item.fields[fields[field_id]] = str(value)  # Zotero stores text; a BLOB is no field value
     for item_id, first, last, mode, role in connection.execute(
             "SELECT itemID, firstName, lastName, fieldMode, creatorTypeID FROM itemCreators "
             "JOIN creators USING (creatorID) ORDER BY itemID, orderIndex"):  # fmt: skip
