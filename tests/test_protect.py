@@ -243,3 +243,14 @@ def test_plain_check_notes_the_titles_a_style_would_lower(tmp_path: Path) -> Non
     assert run("-l", str(path), "protect", "--yes").exit_code == 0
     after = run("-l", str(path), "check")
     assert after.stdout == "" and after.stderr == "citetool: 0 errors, 0 warnings in 13 entries\n"
+
+
+def test_a_sentences_first_word_in_an_abstract_is_no_evidence_of_case() -> None:
+    from citetool.actions.protecting import with_record
+    from citetool.bib.protection import Terms, propose
+
+    terms = with_record(Terms(), "Here we study Markov models. Chains of events are common.")
+    proposal = propose("title", "Hidden Markov Chains for Event Streams", terms)
+    assert proposal.after == "Hidden {Markov} Chains for Event Streams"  # "Chains" only opens a sentence
+    first_only = with_record(Terms(), "Streams matter. Streams again. Streams, always.")
+    assert "Streams" not in first_only.capitalised  # only ever a sentence's first word

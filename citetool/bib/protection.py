@@ -311,6 +311,10 @@ def braced_words(text: str) -> Iterable[str]:
         yield re.split(r"['’]", match.group(1))[0]
 
 
+#: A sentence's end just before a word: its full stop, question or exclamation mark, and the space after it.
+_SENTENCE_END = re.compile(r"[.?!][\"')\]]*\s+\Z")
+
+
 def capitalised_mid_sentence(text: str) -> tuple[set[str], set[str]]:
     """The words ``text`` (an abstract, a sentence-case title) capitalises mid-sentence, and those it writes in
     lower case."""
@@ -318,8 +322,8 @@ def capitalised_mid_sentence(text: str) -> tuple[set[str], set[str]]:
     lowered: set[str] = set()
     for word in _words(text):
         core = re.split(r"['’]", word.text)[0]
-        if word.first:
-            continue
+        if word.first or _SENTENCE_END.search(text[max(0, word.start - 8) : word.start]):
+            continue  # a sentence's first word says nothing of its case
         if core[:1].isupper() and core[1:].islower():
             capitalised.add(core)
         elif core.islower():

@@ -45,11 +45,15 @@ class Limiter:
     """At most ``concurrency`` requests in flight, starts spaced by ``1 / rate`` seconds.
 
     Both limits can change while requests wait: :meth:`announce` sets them
-    from a reply's headers.
+    from a reply's headers.  ``after_reply``: the interval also runs from
+    the end of the previous request, so that the server sees the spacing
+    whatever each request's way there took (arXiv's "one request every
+    three seconds" is counted where arXiv receives them).
     """
 
     rate: float
     concurrency: int
+    after_reply: bool = False
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _in_flight: int = 0
     _next_start: float = 0.0
@@ -68,6 +72,8 @@ class Limiter:
     def release(self) -> None:
         with self._changed:
             self._in_flight -= 1
+            if self.after_reply:
+                self._next_start = max(self._next_start, time.monotonic() + 1.0 / self.rate)
             self._changed.notify_all()
 
     def announce(self, headers: Mapping[str, str]) -> None:

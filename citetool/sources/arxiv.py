@@ -39,7 +39,7 @@ class ArxivClient(HttpClient):
     cache: RecordCache
 
     def __post_init__(self) -> None:
-        self.limiter = Limiter(1.0 / SECONDS_BETWEEN_REQUESTS, 1)
+        self.limiter = Limiter(1.0 / SECONDS_BETWEEN_REQUESTS, 1, after_reply=True)
 
     def fetch_many(
         self, identifiers: Iterable[str], done: Callable[[str], None] | None = None
