@@ -416,6 +416,10 @@ def test_title_case_titles_arrive_protected_as_add_writes_them(workdir: Path, zo
     assert "  title = {Sentence case about markov chains}," in entries["roe2021sentence"]
     again = run("import", str(database))
     assert "imported 0, unchanged 2, changed 0" in again.stderr
+    assert run("remove", "roe2020bayesian", "--yes").exit_code == 0  # gone from the library: imported again
+    back = run("import", str(database))
+    assert back.stdout == "roe2020bayesian\n" and "imported 1, unchanged 1" in back.stderr
+    assert "  title = {Bayesian Inference for {Markov} Chains in {Europe}}," in (workdir / "library.bib").read_text()
 
 
 @pytest.mark.parametrize("special", ["FIFO", "/dev/zero"])

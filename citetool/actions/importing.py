@@ -196,17 +196,21 @@ class _Again:
         self.remembered: dict[str, dict[str, Any]] = {}
         self._keys: dict[str, str] | None = None
 
-    def unchanged(self, candidate: Candidate) -> bool:
-        """Whether the last import remembers this very version of the record."""
+    def _by_lower(self, lib: library.Library) -> dict[str, str]:
+        if self._keys is None:
+            self._keys = {key.lower(): key for key in lib.entries}
+        return self._keys
+
+    def unchanged(self, candidate: Candidate, lib: library.Library) -> bool:
+        """Whether the last import remembers this very version of the record, and its entry is still there."""
         record = self.records.get(candidate.origin or "")
-        return isinstance(record, dict) and record.get("stamp") == candidate.stamp
+        return isinstance(record, dict) and record.get("stamp") == candidate.stamp and str(
+            record.get("key", "")).lower() in self._by_lower(lib)  # fmt: skip
 
     def existing(self, candidate: Candidate, lib: library.Library, same: str | None, print_: str | None,
                  resolver: Resolver) -> str | None:  # fmt: skip
         assert candidate.origin is not None
-        if self._keys is None:
-            self._keys = {key.lower(): key for key in lib.entries}
-        by_lower = self._keys
+        by_lower = self._by_lower(lib)
         record = self.records.get(candidate.origin)
         if isinstance(record, dict) and str(record.get("key", "")).lower() in by_lower:
             return by_lower[str(record["key"]).lower()]
@@ -285,7 +289,7 @@ def plan(
         accepted: list[tuple[Entry, str | None]] = []
         made: dict[str, Candidate] = {}
         for candidate in batch.candidates:
-            if terms is not None and candidate.origin is not None and not again.unchanged(candidate):
+            if terms is not None and candidate.origin is not None and not again.unchanged(candidate, lib):
                 candidate = replace(candidate, entry=protecting.protect_entry(
                     candidate.entry, terms, candidate.entry.text("abstract") or ""))  # fmt: skip
             entry = candidate.entry
