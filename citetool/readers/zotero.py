@@ -108,8 +108,6 @@ def keyword_value(tags: list[str]) -> Value:
     return field_value("keywords", ", ".join(f"{{{escape(tag)}}}" if "," in tag else escape(tag) for tag in tags))
 
 
-
-
 def is_zotero(path: Path) -> bool:
     """Whether ``path`` looks like a Zotero database or data folder (its tables are checked when read)."""
     if path.is_dir():
