@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from citetool import readers
-from citetool.actions import protecting, updating
+from citetool.actions import updating
 from citetool.bib import keyformat, keys
 from citetool.bib.entry import Entry, Value
 from citetool.bib.keyformat import KeyFormat
@@ -273,7 +274,15 @@ def plan(
     # Records of a lasting source (Zotero) arrive with titles as publishers deposit them, in Title Case: they are
     # written already protected, as add writes Crossref's (a .bib, RIS or CSL-JSON file is taken as it is, so
     # that what citetool exports imports back unchanged).
-    terms = protecting.terms_of(lib) if any(batch.origins is not None for batch in batches) else None
+    protect: Callable[[Entry], Entry] | None = None
+    if any(batch.origins is not None for batch in batches):
+        from citetool.actions import protecting  # imported only when a lasting source's titles are protected
+
+        terms = protecting.terms_of(lib)
+
+        def protect(entry: Entry) -> Entry:
+            return protecting.protect_entry(entry, terms, entry.text("abstract") or "")
+
     for batch in batches:
         report.refused += batch.skipped
         report.warnings += batch.warnings
@@ -289,9 +298,8 @@ def plan(
         accepted: list[tuple[Entry, str | None]] = []
         made: dict[str, Candidate] = {}
         for candidate in batch.candidates:
-            if terms is not None and candidate.origin is not None and not again.unchanged(candidate, lib):
-                candidate = replace(candidate, entry=protecting.protect_entry(
-                    candidate.entry, terms, candidate.entry.text("abstract") or ""))  # fmt: skip
+            if protect is not None and candidate.origin is not None and not again.unchanged(candidate, lib):
+                candidate = replace(candidate, entry=protect(candidate.entry))
             entry = candidate.entry
             work = reader.work(entry)
             what = entry.doi or entry.key or (entry.text("title") or "")[:60]

@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citetool.bib.entry import Entry, Value
 from citetool.bib.source import entry_diff, entry_source
-from citetool.crossref.client import Client
-from citetool.crossref.mapping import to_entry
-from citetool.crossref.records import Cache, Record
 from citetool.errors import CitetoolError, LookupFailed
 from citetool.library import file as library
 from citetool.library.guard import Intent
+
+if TYPE_CHECKING:  # the merge helpers below serve import too, which never asks Crossref
+    from citetool.crossref.client import Client
+    from citetool.crossref.records import Cache
 
 
 @dataclass
@@ -107,6 +109,9 @@ def plan(
     lib: library.Library, keys: list[str], client: Client, progress: Callable[[str], None] | None = None
 ) -> UpdatePlan:
     """What re-fetching would change in the entries ``keys`` (all entries when empty)."""
+    from citetool.crossref.mapping import to_entry
+    from citetool.crossref.records import Record
+
     missing = [key for key in keys if key not in lib.entries]
     if missing:
         raise lib.unknown(missing, str(lib.path))
@@ -141,6 +146,8 @@ def plan(
 
 def apply(path: Path, updates: list[EntryUpdate], force: bool, cache: Cache) -> list[str]:
     """Write the merged entries (each replaces only its own bytes), then cache the records they came from."""
+    from citetool.crossref.records import Record
+
 
     def change(lib: library.Library) -> tuple[bytes, list[str], Intent]:
         intent = Intent()

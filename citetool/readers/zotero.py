@@ -16,7 +16,6 @@ only what is new and shows what changed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -62,12 +61,12 @@ def variable_names(mapping: Mapping) -> dict[str, str]:
         if target not in READ_VARIABLES:
             continue
         for name in (variable, *fields):
-            names.setdefault(re.sub(r"[\s_-]+", "", name).lower(), target)
+            names.setdefault(zotero_extra.normal(name), target)
     for variable in READ_VARIABLES:
-        names.setdefault(re.sub(r"[\s_-]+", "", variable).lower(), variable)
+        names.setdefault(zotero_extra.normal(variable), variable)
     for variable, name in mapping.dates.items():
         if variable in READ_VARIABLES:
-            names.setdefault(name.lower(), variable)
+            names.setdefault(zotero_extra.normal(name), variable)
     return names
 
 

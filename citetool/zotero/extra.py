@@ -37,7 +37,8 @@ class Extra:
     rest: str = ""
 
 
-def _normal(name: str) -> str:
+def normal(name: str) -> str:
+    """A line's name as :func:`read` compares it: lower case, without spaces, hyphens or underscores."""
     return re.sub(r"[\s_-]+", "", name).lower()
 
 
@@ -52,18 +53,18 @@ def read(text: str, variables: dict[str, str]) -> Extra:
             kept.append(line)
             continue
         name, sign, value = match.groups()
-        normal = _normal(name)
+        normalised = normal(name)
         tex = _TEX.match(name)
         if tex is not None:
             extra.tex.setdefault(tex.group(1).lower(), (value, sign == "="))
         elif sign != ":":
             kept.append(line)
-        elif normal in _KEY_NAMES and " " not in value and extra.key is None:
+        elif normalised in _KEY_NAMES and " " not in value and extra.key is None:
             extra.key = value
-        elif normal == "arxiv" and (arxiv := _ARXIV.match(value)) is not None and extra.arxiv is None:
+        elif normalised == "arxiv" and (arxiv := _ARXIV.match(value)) is not None and extra.arxiv is None:
             extra.arxiv = arxiv.group(1)
-        elif normal in variables and variables[normal] not in extra.variables:
-            extra.variables[variables[normal]] = value
+        elif normalised in variables and variables[normalised] not in extra.variables:
+            extra.variables[variables[normalised]] = value
         else:
             kept.append(line)
     extra.rest = "\n".join(kept).strip()
