@@ -2,16 +2,25 @@
 
 Titles that their authors wrote in sentence case are taken from the
 corpora in ``../shared/corpora`` (plain text only: no commands, math or
-accents, four words or more, English), turned into Title Case as publishers
-deposit them, written into a library, protected by ``citetool protect
---yes``, and printed by ``bibtex`` with ``plain.bst``.  Three figures:
+accents, four words or more, English; the first ``2 * limit`` in path order,
+every other one measured), turned into Title Case as publishers deposit
+them, protected by ``citetool protect --yes``, and printed by ``bibtex`` with
+``plain.bst``.  Two layouts:
+
+* each title in its own library (the figures of record): the corpus file it
+  came from, its entry replaced by one with the title in Title Case, as when
+  a user adds a paper from Crossref to the library they have;
+* all in one library of the sampled titles alone, the unmeasured half as
+  written (no library's braces or names; unrelated projects' ways mixed).
+
+Three figures for each:
 
 * titles printed exactly as their authors wrote them (target >= 90 %);
 * the words the authors capitalised mid-sentence (proper nouns, acronyms)
   that keep their capitals (target >= 95 %);
 * the words the authors wrote in lower case that stay capitalised (target <= 1 %).
 
-    .venv/bin/python benchmarks/casing.py [--limit 3000]
+    .venv/bin/python benchmarks/casing.py [--limit 3000] [--verbose]
 """
 
 from __future__ import annotations
@@ -42,17 +51,19 @@ def title_case(text: str) -> str:
         parts = word.split("-")
         for index, part in enumerate(parts):
             capital = start or index > 0 or part.lower() not in wordlists.SMALL_WORDS
-            if part and capital and part[0].islower() and not any(char.isupper() for char in part):
-                parts[index] = part[0].upper() + part[1:]
+            lead = len(part) - len(part.lstrip("('\"`"))  # (un)consciousness, 'small-world': the word's letter
+            if part[lead:] and capital and part[lead].islower() and not any(char.isupper() for char in part):
+                parts[index] = part[:lead] + part[lead].upper() + part[lead + 1 :]
         out.append("-".join(parts))
         start = word.endswith(":")
     return " ".join(out)
 
 
-def sample(limit: int) -> list[tuple[str, str, str]]:
-    """(key, title, authors) for titles written in sentence case, from every .bib of the corpora, in a fixed
-    order; the authors as the entry gives them (they are evidence too: the library's names)."""
-    found: list[tuple[str, str, str]] = []
+def sample(limit: int) -> list[tuple[str, str, str, str]]:
+    """(key, title, authors, source) for titles written in sentence case, from every .bib of the corpora, in a
+    fixed order; the authors as the entry gives them (they are evidence too: the library's names); the source
+    as the file and the key, tab-separated."""
+    found: list[tuple[str, str, str, str]] = []
     seen: set[str] = set()
     for path in sorted(CORPORA.rglob("*.bib")):
         try:
@@ -70,7 +81,8 @@ def sample(limit: int) -> list[tuple[str, str, str]]:
                 continue
             seen.add(text)
             authors = entry.text("author", lib.strings) or "Roe, Ann"
-            found.append((f"t{len(found)}", text, authors if _PLAIN.match(authors) else "Roe, Ann"))
+            found.append((f"t{len(found)}", text, authors if _PLAIN.match(authors) else "Roe, Ann",
+                          f"{path.relative_to(CORPORA)}\t{entry.key}"))
             if len(found) >= limit:
                 return found
     return found
@@ -101,30 +113,41 @@ def printed_titles(folder: Path, keys: list[str]) -> dict[str, str]:
     return titles
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=3000)
-    parser.add_argument("--verbose", action="store_true", help="Also name the words most often wrong.")
-    args = parser.parse_args()
-    if not CORPORA.is_dir():
-        sys.exit(f"{CORPORA} not found")
-    found = sample(2 * args.limit)
-    # Every other title is Title Cased and measured; the others stay as their authors wrote them, the rest of
-    # the library, as in a real one where some entries came from Crossref in Title Case and some did not.
-    titles, rest = found[0::2], found[1::2]
-    with tempfile.TemporaryDirectory() as folder_name:
-        folder = Path(folder_name)
-        entries = "".join(_entry(key, title_case(title), authors) for key, title, authors in titles)
-        entries += "".join(_entry(key, title, authors) for key, title, authors in rest)
-        (folder / "library.bib").write_text(entries, encoding="utf-8")
-        env = {**os.environ, "CITETOOL_CACHE_DIR": str(folder / "cache")}
-        subprocess.run([sys.executable, "-m", "citetool", "-l", str(folder / "library.bib"), "protect", "--yes"],
-                       env=env, capture_output=True, check=True)  # fmt: skip
-        printed = printed_titles(folder, [key for key, _title, _authors in titles])
+Sampled = list[tuple[str, str, str, str]]
+
+
+def protected_and_printed(libraries: list[tuple[str, Sampled]]) -> dict[str, str]:
+    """Each library (its text, and the sampled titles to Title Case in it: their entries are taken out of the
+    text and written again with the title in Title Case, as if they had come from Crossref) protected by
+    ``citetool protect --yes``; the Title Cased titles as BibTeX's plain.bst prints them, by key."""
+    printed: dict[str, str] = {}
+    for text, titles in libraries:
+        with tempfile.TemporaryDirectory() as folder_name:
+            folder = Path(folder_name)
+            entries = "".join(_entry(key, title_case(title), authors) for key, title, authors, _ in titles)
+            (folder / "library.bib").write_text(text + "\n" + entries, encoding="utf-8")
+            env = {**os.environ, "CITETOOL_CACHE_DIR": str(folder / "cache")}
+            subprocess.run([sys.executable, "-m", "citetool", "-l", str(folder / "library.bib"), "protect", "--yes"],
+                           env=env, capture_output=True, check=True)  # fmt: skip
+            printed.update(printed_titles(folder, [key for key, *_ in titles]))
+    return printed
+
+
+def _without(path: Path, keys: set[str]) -> str:
+    """The text of the library at ``path`` without the entries ``keys``."""
+    lib = library.load(path)
+    text = lib.text
+    for block in sorted((lib.block_of(key) for key in keys), key=lambda block: block.start, reverse=True):
+        text = text[: block.start] + text[block.end :]
+    return text
+
+
+def measure(titles: Sampled, printed: dict[str, str], verbose: bool) -> None:
+    """Print the three figures for the Title Cased ``titles``, as BibTeX printed them."""
     exact = kept = names = wrong = common = proper = proper_kept = fair = fair_exact = colon_exact = 0
     lost: list[str] = []
     stayed: list[str] = []
-    for key, original, _authors in titles:
+    for key, original, _authors, _source in titles:
         got = printed.get(key, "")
         exact += got == original
         colon_exact += _after_colon_folded(got) == _after_colon_folded(original)
@@ -155,23 +178,44 @@ def main() -> None:
                 wrong += shown != word and shown.lower() == word.lower()
                 if shown != word and shown.lower() == word.lower():
                     stayed.append(word)
-    print(f"titles: {len(titles)} sentence-case titles of the corpora, Title Cased, protected, printed by plain.bst "
-          f"(in a library with {len(rest)} other titles as written)")
     print(f"exactly as written:            {exact / len(titles):6.1%}  (target >= 90 %)")
     print(f"  of those whose capitals are all names' and acronyms': {fair_exact / max(fair, 1):6.1%} of {fair}")
-    print(f"  the first letter after a colon set aside:             {colon_exact / len(titles):6.1%}  (plain.bst "
-          "keeps the title's own letter there, Title Case capitalises it, and no brace can lower it)")
+    print(f"  the first letter after a colon set aside:             {colon_exact / len(titles):6.1%}")
     print(f"proper nouns, acronyms kept:   {proper_kept / max(proper, 1):6.1%}  of {proper} (target >= 95 %)")
     print(f"all capitalised words kept:    {kept / max(names, 1):6.1%}  of {names} (common words their authors "
           "capitalised mid-sentence included)")
     print(f"common words left capitalised: {wrong / max(common, 1):6.2%}  of {common} (target <= 1 %)")
-    if args.verbose:
+    if verbose:
         from collections import Counter
 
         print("capitals lost, most often:", Counter(lost).most_common(40))
-        print("proper nouns lost:", Counter(word for word in lost if not wordlists.is_common(
-            re.sub(r"[^A-Za-z0-9'-]", "", word).split("'")[0]) or any(c.isupper() for c in word[1:])).most_common(60))
         print("common words left capitalised, most often:", Counter(stayed).most_common(60))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=3000)
+    parser.add_argument("--verbose", action="store_true", help="Also name the words most often wrong.")
+    args = parser.parse_args()
+    if not CORPORA.is_dir():
+        sys.exit(f"{CORPORA} not found")
+    found = sample(2 * args.limit)
+    # Every other title is Title Cased and measured; the others stay as their authors wrote them.
+    measured, rest = found[0::2], found[1::2]
+    files = sorted({source.partition("\t")[0] for *_, source in found})
+    print(f"titles: {len(measured)} sentence-case titles of {len(files)} corpus files, Title Cased, protected, "
+          f"printed by plain.bst")
+    own = []
+    for name in files:
+        titles = [item for item in measured if item[3].partition("\t")[0] == name]
+        own.append((_without(CORPORA / name, {item[3].partition("\t")[2] for item in titles}), titles))
+    print("\neach in its own library: the corpus file it came from, where its entry is replaced by one with the "
+          "title in Title Case (the figures of record):")
+    measure(measured, protected_and_printed(own), args.verbose)
+    print(f"\nall in one library of the sampled titles alone, with the other {len(rest)} as written (the "
+          "conventions of unrelated projects mixed, and no library's braces, names or terms):")
+    mixed = "".join(_entry(key, title, authors) for key, title, authors, _ in rest)
+    measure(measured, protected_and_printed([(mixed, measured)]), args.verbose)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import need, need_programs, run
+from .conftest import need, need_corpora, need_programs, run
 from .replay import ReplayServer
 
 LIBRARY = """@article{bayes,
@@ -254,3 +254,159 @@ def test_a_sentences_first_word_in_an_abstract_is_no_evidence_of_case() -> None:
     assert proposal.after == "Hidden {Markov} Chains for Event Streams"  # "Chains" only opens a sentence
     first_only = with_record(Terms(), "Streams matter. Streams again. Streams, always.")
     assert "Streams" not in first_only.capitalised  # only ever a sentence's first word
+
+
+#: A library whose sentence-case titles write the word after a colon in lower case: its way, which a Title Case
+#: title (from Crossref) is brought to with an empty group that BibTeX's change.case$ reads.
+COLON_LIBRARY = "".join(
+    f"@article{{s{index}, author = {{Roe, Ann}}, title = {{{title}}}, journal = {{J}}, year = {{2020}}}}\n"
+    for index, title in enumerate([
+        "Kernels for trees: a survey", "Graph minors: an overview", "Planar graphs: the next step",
+        "Vertex cover: further observations", "Tree spanners: complexity and algorithms",
+        "Bucket elimination: a unifying framework", "Random separation: a new method",
+    ])
+) + (
+    "@article{t, author = {Roe, Ann}, title = {Dynamic Programming: A Survey of Methods}, journal = {J},"
+    " year = {2021}}\n"
+    "@article{q, author = {Roe, Ann}, title = {Why Do We Forget? The Role of Sleep in Memory}, journal = {J},"
+    " year = {2021}}\n"
+    "@article{n, author = {Roe, Ann}, title = {Learning Statistics: Europe in Numbers}, journal = {J},"
+    " year = {2021}}\n"
+)
+
+
+@pytest.mark.tex
+def test_after_a_colon_the_librarys_way_and_after_a_question_mark_the_capital_reach_real_bibtex(
+        tmp_path: Path) -> None:  # fmt: skip
+    need_programs("bibtex")
+    path = tmp_path / "library.bib"
+    path.write_text(COLON_LIBRARY, encoding="utf-8")
+    found = json.loads(run("-l", str(path), "protect", "--json", "t", "q", "n").stdout)
+    fields = {item["key"]: item["fields"][0] for item in found}
+    assert fields["t"]["after"] == "Dynamic Programming:{} A Survey of Methods"
+    lowered = [word for word in fields["t"]["words"] if word["lower"]]
+    assert [word["word"] for word in lowered] == ["A"] and "(7 of 7)" in lowered[0]["evidence"][0]
+    assert fields["q"]["after"] == "Why Do We Forget? {The} Role of Sleep in Memory"
+    assert fields["n"]["after"] == "Learning Statistics: Europe in Numbers"  # a name keeps its capital: no group
+    assert run("-l", str(path), "protect", "--yes").exit_code == 0
+    printed = _bibtex(tmp_path, "plain", ["t", "q", "n"]).replace("{}", "")
+    assert "Dynamic programming: a survey of methods" in printed
+    assert re.sub(r"[{}]", "", printed).count("Why do we forget? The role of sleep in memory") == 1
+    assert "Learning statistics: Europe in numbers" in printed
+    # The empty group is invisible to everything that prints titles as written.
+    csl = json.loads(run("-l", str(path), "export", "--format", "csl-json", "t").stdout)
+    assert csl[0]["title"] == "Dynamic Programming: A Survey of Methods"
+    assert run("-l", str(path), "protect").stderr.endswith("every title keeps the capitals it needs\n")
+
+
+def _terms(text: str) -> Any:
+    from citetool.actions.protecting import read_terms
+    from citetool.library.file import parse_bytes
+
+    return read_terms(parse_bytes(Path("library.bib"), text.encode("utf-8")))
+
+
+def test_without_a_way_of_the_librarys_own_the_letter_after_a_colon_is_left_as_written(tmp_path: Path) -> None:
+    from citetool.bib.protection import propose
+
+    split = COLON_LIBRARY.replace(": a ", ": A ").replace(": an ", ": An ")  # 3 lower, 4 capitalised: no way
+    terms = _terms(split)
+    assert propose("title", "Dynamic Programming: A Survey of Methods", terms).after == (
+        "Dynamic Programming: A Survey of Methods")
+    assert propose("title", "Dynamic programming: a survey", _terms(COLON_LIBRARY)).after == (
+        "Dynamic programming: a survey")  # a sentence-case title is as its author wrote it
+
+
+def test_names_months_letters_and_contractions_are_read_in_context() -> None:
+    from citetool.bib.protection import Terms, propose
+
+    terms = Terms(names=frozenset({"Don", "Knuth", "Horn", "Brown", "Peterson"}))
+    cases = {
+        "A Conversation with Don Knuth About Fonts": "A Conversation with {Don} {Knuth} About Fonts",
+        "An Improvement on Horn's Parallel Analysis": "An Improvement on {Horn's} Parallel Analysis",
+        "Models for Brown-Peterson Experiments": "Models for {Brown}-{Peterson} Experiments",
+        "The Horn of Plenty and the Brown Bear": "The Horn of Plenty and the Brown Bear",  # no name beside them
+        "Report of the Meeting of August 20--23, 1989": "Report of the Meeting of {August} 20--23, 1989",
+        "An August Meeting of Minds": "An August Meeting of Minds",  # no date: the adjective
+        "An ACT-R Model of Independence of A-B Associations": "An {ACT}-{R} Model of Independence of {A}-{B} "
+                                                              "Associations",
+        "Real-Time 3D Image Registration": "Real-Time {3D} Image Registration",
+        "Now You See It, Now You Don't": "Now You See It, Now You Don't",
+        "Graph Minors. IX. Disjoint Crossed Paths": "Graph Minors. {IX}. {Disjoint} Crossed Paths",
+        "Memory and Mind: A Festschrift for Gordon H. Bower": "Memory and Mind: A {Festschrift} for {Gordon} "
+                                                             "{H}. Bower",  # bower: a common word, no author
+    }
+    for title, expected in cases.items():
+        assert propose("title", title, terms).after == expected, title
+
+
+def test_words_made_from_english_words_are_common_and_names_are_not() -> None:
+    from citetool.bib import wordlists
+    from citetool.bib.protection import Terms, decide
+
+    for word in ("Cutset", "Toolkit", "Approximability", "Somatosensory", "Encodings", "Quizzes", "Adding",
+                 "Biomarker", "Optimisation", "Elementwise", "Eigenvector", "Quantified"):  # fmt: skip
+        assert wordlists.is_common(word), word
+    for word in ("Markov", "Turing", "Dijkstra", "Wasserstein", "Kuratowski", "Hermite"):
+        assert not wordlists.is_common(word), word
+    # Bansal is bans+al by derivation, but a derivation does not outweigh a name of the library's authors.
+    assert wordlists.is_common("Bansal") and not wordlists.is_listed("Bansal")
+    decision = decide("Bansal", "", False, Terms(names=frozenset({"Bansal"})))
+    assert decision is not None and decision.protect and decision.evidence == ("a name of the library's authors",)
+    # A field's word written in lower case in the library is common there, though no list has it.
+    assert decide("Domatic", "", False, Terms()).protect  # type: ignore[union-attr]
+    assert not decide("Domatic", "", False, Terms(seen=frozenset({"domatic"}))).protect  # type: ignore[union-attr]
+
+
+def test_the_librarys_terms_are_read_from_quoted_and_braced_values_alike() -> None:
+    terms = _terms(
+        '@inproceedings{a,\n  author = "Maria Fox and Derek {L}ong",\n  title = "The Detection of Symmetry in'
+        ' Planning",\n}\n@article{b, author = {Ann {van} Roe and Kim {O}ne}, title = {Planning as search:'
+        ' {Solving} the {Markov} puzzle with {Python}}}\n'
+    )
+    assert {"Maria", "Fox", "Derek"} <= terms.names and "Detection" not in terms.names  # the quote ends the value
+    assert terms.votes == frozenset({"Markov", "Python"})  # {Solving} keeps a subtitle's first capital: no vote
+    assert "puzzle" in terms.seen and "Planning" not in terms.cased
+
+
+def test_an_abstracts_evidence_is_the_same_read_fast_or_as_tex() -> None:
+    from citetool.bib.protection import capitalised_mid_sentence
+
+    plain = "We fit Markov models to data. Chains of events: Poisson counts, as in Europe and in the US."
+    tex = plain.replace("data.", "data {\\em here}.")
+    assert capitalised_mid_sentence(plain) == capitalised_mid_sentence(tex)
+    capitalised, lowered = capitalised_mid_sentence(plain)
+    assert capitalised == {"Markov", "Europe"} and "Chains" not in capitalised and "Poisson" not in capitalised
+    assert {"models", "data", "events", "counts"} <= lowered
+
+
+def test_import_protect_writes_title_case_titles_of_a_file_protected(tmp_path: Path) -> None:
+    ris = tmp_path / "in.ris"
+    ris.write_text("TY  - JOUR\nTI  - Bayesian Inference for Markov Chains in Europe\nAU  - Roe, Ann\nPY  - 2020\n"
+                   "ER  - \n\nTY  - JOUR\nTI  - Sentence case about markov chains\nAU  - Roe, Bob\nPY  - 2021\n"
+                   "ER  - \n", encoding="utf-8")  # fmt: skip
+    bib = tmp_path / "in.bib"
+    bib.write_text("@article{k, author = {Doe, Jon}, title = {DNA Repair in July: A Survey}, year = 2019}\n",
+                   encoding="utf-8")  # fmt: skip
+    plain, protected = tmp_path / "plain.bib", tmp_path / "protected.bib"
+    for target, extra in ((plain, []), (protected, ["--protect"])):
+        target.write_text("", encoding="utf-8")
+        result = run("-l", str(target), "import", *extra, str(ris), str(bib))
+        assert result.exit_code == 0, result.stderr
+    assert "title = {Bayesian Inference for Markov Chains in Europe}" in plain.read_text()  # as the file has it
+    text = protected.read_text()
+    assert "title = {Bayesian Inference for {Markov} Chains in {Europe}}" in text
+    assert "title = {Sentence case about markov chains}" in text  # not Title Case: as its author wrote it
+    assert "title = {{DNA} Repair in {July}: A Survey}" in text
+    again = run("-l", str(protected), "protect")
+    assert again.stderr == "citetool: every title keeps the capitals it needs\n"
+
+
+def test_protect_is_settled_after_one_run_on_a_real_library(tmp_path: Path) -> None:
+    """The braces one entry gets are votes for the others once written: one run settles them all."""
+    path = tmp_path / "library.bib"
+    path.write_bytes((need_corpora() / "large" / "biber-etc-papers.bib").read_bytes())
+    first = run("-l", str(path), "protect", "--yes")
+    assert first.exit_code == 0 and re.search(r"protected the titles of \d{2,} entries", first.stderr), first.stderr
+    again = run("-l", str(path), "protect")
+    assert again.stdout == "" and again.stderr == "citetool: every title keeps the capitals it needs\n"

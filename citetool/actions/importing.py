@@ -248,7 +248,7 @@ class _Again:
 
 def plan(
     lib: library.Library, batches: list[Batch], key_format: KeyFormat | None = None,
-    again: _Again | None = None,
+    again: _Again | None = None, protect_titles: bool = False,
 ) -> tuple[list[str], ImportReport, Intent]:
     """The BibTeX chunks to append to ``lib`` and what happened to each record.
 
@@ -259,7 +259,8 @@ def plan(
     included; ``@preamble`` blocks the library lacks come too.  Records of a
     lasting source (``again``) already imported are unchanged or changed,
     never imported twice; a pinned key is kept exactly or the record is left
-    out with why.
+    out with why.  Title Case titles of a lasting source, or of every record
+    with ``protect_titles``, are written protected (see :mod:`citetool.actions.protecting`).
     """
     report = ImportReport()
     again = again or _Again({})
@@ -272,16 +273,20 @@ def plan(
     preambles = set(lib.preambles)
     chunks: list[str] = []
     # Records of a lasting source (Zotero) arrive with titles as publishers deposit them, in Title Case: they are
-    # written already protected, as add writes Crossref's (a .bib, RIS or CSL-JSON file is taken as it is, so
-    # that what citetool exports imports back unchanged).
-    protect: Callable[[Entry], Entry] | None = None
-    if any(batch.origins is not None for batch in batches):
+    # written already protected, as add writes Crossref's.  A .bib, RIS or CSL-JSON file is taken as it is unless
+    # asked (--protect), so that what citetool exports imports back unchanged.
+    protect: Callable[[Candidate], Candidate] | None = None
+    if protect_titles or any(batch.origins is not None for batch in batches):
         from citetool.actions import protecting  # imported only when a lasting source's titles are protected
 
         terms = protecting.terms_of(lib)
 
-        def protect(entry: Entry) -> Entry:
-            return protecting.protect_entry(entry, terms, entry.text("abstract") or "")
+        def protect(candidate: Candidate) -> Candidate:
+            entry = protecting.protect_entry(candidate.entry, terms, candidate.entry.text("abstract") or "")
+            if candidate.source is None or entry.fields == candidate.entry.fields:
+                return replace(candidate, entry=entry)
+            return replace(candidate, entry=entry, source=protecting.rewritten(candidate.source, candidate.entry,
+                                                                                entry))  # fmt: skip
 
     for batch in batches:
         report.refused += batch.skipped
@@ -298,8 +303,9 @@ def plan(
         accepted: list[tuple[Entry, str | None]] = []
         made: dict[str, Candidate] = {}
         for candidate in batch.candidates:
-            if protect is not None and candidate.origin is not None and not again.unchanged(candidate, lib):
-                candidate = replace(candidate, entry=protect(candidate.entry))
+            if protect is not None and (candidate.origin is not None or protect_titles) and not again.unchanged(
+                    candidate, lib):  # fmt: skip
+                candidate = protect(candidate)
             entry = candidate.entry
             work = reader.work(entry)
             what = entry.doi or entry.key or (entry.text("title") or "")[:60]
@@ -394,6 +400,7 @@ def import_files(
     selection: Selection | None = None,
     update: bool = False,
     force: bool = False,
+    protect_titles: bool = False,
 ) -> ImportReport:
     """Import ``inputs`` into the library at ``path``: all of them, or (on any error) nothing.
 
@@ -412,7 +419,7 @@ def import_files(
 
     def change(lib: library.Library) -> tuple[bytes | None, ImportReport, Intent]:
         again = _Again(records)
-        chunks, report, intent = plan(lib, batches, key_format, again)
+        chunks, report, intent = plan(lib, batches, key_format, again, protect_titles)
         report.remembered = again.remembered
         if dry_run:
             return None, report, intent

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from citetool.actions.checking import Finding
-from citetool.bib import protection
+from citetool.bib import protection, wordlists
 from citetool.bib.entry import Entry, Literal, Value
 from citetool.bib.names import parse_names
 from citetool.bib.protection import Proposal, Terms
@@ -26,20 +26,30 @@ from citetool.library import caches
 from citetool.library import file as library
 from citetool.library.guard import Intent
 
-_VALUE = r"\s*=\s*[{\"]((?:[^{}]|\{[^{}]*\})*)[}\"]"
-_AUTHOR_FIELD = re.compile(r"(?i)\b(?:author|editor)" + _VALUE)
-_TITLE_FIELD = re.compile(r"(?i)\b(?:title|subtitle|booktitle|maintitle|abstract)" + _VALUE)
+#: The fields whose words are the library's evidence: its people, and its titles and abstracts.
+_READ = frozenset({"author", "editor", "title", "subtitle", "booktitle", "maintitle", "abstract"})
 _LOWER_WORD = re.compile(r"(?<![\\\w])[a-z]{3,}(?![\w{])")
 #: How often a word must be written in lower case in the library's titles and abstracts to count as common.
 COMMON_AT = 2
 #: How often the library's sentence-case titles and abstracts must capitalise a word mid-sentence (and more often
 #: than they write it in lower case) for it to count as a term of the field.
 CASED_AT = 1
-#: A title whose longer words are capitalised at this share or more is in Title Case: no evidence of case.
-CASED_SHARE = 0.6
+#: The same for a word the dictionary has in lower case (``Python``, ``Computer Modern``): twice at least, and twice as
+#: often as in lower case, or one title's odd capital (``the Annual Meeting``) would make it a term.
+CASED_LISTED_AT = 2
+#: A title whose longer words are capitalised at this share or more is in Title Case, or half so (``The
+#: Traveling Salesman Problem on a graph``): no evidence of case.
+CASED_SHARE = 0.35
 _LONG_WORD = re.compile(r"(?<![\\\w])[A-Za-z]{4,}(?![\w{])")
-#: A capitalised word after a lower-case word, a digit or a comma and a space: mid-sentence.
-_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z]{2,}(?=[\s,;:.)?!]|$)")
+#: A capitalised word after a lower-case word, a digit or a comma and a space: mid-sentence (braced or not, so
+#: that the braces protect writes do not change the evidence).
+_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;)] )\{?([A-Z][a-z]{2,})\}?(?=[\s,;:.)?!]|$)")
+#: The word after a colon and white space, in a title.
+_AFTER_COLON = re.compile(r"(?<=:)\s+([A-Za-z][a-z]*)(?![\w{\\-])")
+#: A single capital letter mid-sentence but the article and the pronoun (``an R package``), and a single lower-case
+#: one but ``a`` (``k-means``).
+_MID_LETTER = re.compile(r"(?<=[a-z0-9,;)] )[B-HJ-Z](?=[\s,;:.)?!-]|$)")
+_LOWER_LETTER = re.compile(r"(?<![\\\w'’-])[b-z](?=[\s,;:.)?!-])")
 _FIELD_START = r"(?i)(?<![\w-]){name}\s*=\s*"
 
 
@@ -55,37 +65,80 @@ def _names(authors: str) -> set[str]:
 
 
 def terms_of(lib: library.Library) -> Terms:
-    """The library's evidence: its authors' given and family names, the words it braces one by one, the words
-    its titles and abstracts write in lower case, and those its sentence-case titles and abstracts capitalise
-    mid-sentence more often than not (``Python``, ``Computer Modern``: how the library's field writes them).
-
-    Read with patterns over the file's text (a 16,000-entry library in a
-    fraction of a second), and kept for libraries big enough to have caches.
-    """
-    parts = ("names", "votes", "common", "cased")
+    """The library's evidence (see :func:`read_terms`), kept with the library's caches for the next run."""
     kept = caches.load(lib.digest, "terms") if lib.digest is not None else None
-    if isinstance(kept, dict) and all(isinstance(kept.get(part), list) for part in parts):
-        return Terms(names=frozenset(map(str, kept["names"])), votes=frozenset(map(str, kept["votes"])),
-                     common=frozenset(map(str, kept["common"])), cased=frozenset(map(str, kept["cased"])))
-    text = lib.text
+    terms = _terms_from(kept) if isinstance(kept, dict) else None
+    if terms is None:
+        terms = read_terms(lib)
+        if lib.digest is not None:
+            caches.store(lib.digest, "terms", {
+                "names": sorted(terms.names), "votes": sorted(terms.votes), "common": sorted(terms.common),
+                "seen": sorted(terms.seen), "cased": sorted(terms.cased), "after_colon": list(terms.after_colon),
+                "colon_words": [list(row) for row in terms.colon_words]})  # fmt: skip
+    return terms
+
+
+def _terms_from(kept: dict[str, Any]) -> Terms | None:
+    """The terms a cache kept, or None if it kept them in another shape."""
+    parts = ("names", "votes", "common", "seen", "cased", "after_colon", "colon_words")
+    if not all(isinstance(kept.get(part), list) for part in parts):
+        return None
+    lower, upper = (int(count) for count in kept["after_colon"])
+    return Terms(names=frozenset(map(str, kept["names"])), votes=frozenset(map(str, kept["votes"])),
+                 common=frozenset(map(str, kept["common"])), seen=frozenset(map(str, kept["seen"])),
+                 cased=frozenset(map(str, kept["cased"])), after_colon=(lower, upper),
+                 colon_words=tuple((str(word), int(down), int(up)) for word, down, up in kept["colon_words"]))
+
+
+def read_terms(lib: library.Library) -> Terms:
+    """The evidence a library holds: its authors' given and family names, the words it braces one by one, the
+    words its titles and abstracts write in lower case, those its sentence-case titles capitalise mid-sentence
+    more often than not (``Python``, ``Computer Modern``: how the library's field writes them), and how those
+    titles write the word after a colon.  Read from each entry's own fields as written (braces at any depth)."""
     names: set[str] = set()
-    for match in _AUTHOR_FIELD.finditer(text):
-        names |= _names(match.group(1))
-    votes = set(protection.braced_words(text))
+    values: list[str] = []
+    for entry in lib.entries.values():
+        for name, field_value in entry.fields.items():
+            literal = _literal(field_value) if name in _READ else None
+            if literal is None:
+                continue
+            if name in ("author", "editor"):
+                names |= _names(literal.text)
+            else:
+                values.append(literal.text)
     counts: Counter[str] = Counter()
     capitals: Counter[str] = Counter()
-    for match in _TITLE_FIELD.finditer(text):
-        value = match.group(1)
+    after_colon: Counter[tuple[str, bool]] = Counter()  # (word in lower case, written in lower case)
+    for value in values:
         counts.update(_LOWER_WORD.findall(value))
         longer = _LONG_WORD.findall(value)[1:]
         if longer and sum(word[0].isupper() for word in longer) < CASED_SHARE * len(longer):  # not Title Case
             capitals.update(_MID_SENTENCE.findall(value))
-    common = {word for word, count in counts.items() if count >= COMMON_AT}
-    cased = {word for word, count in capitals.items() if count >= CASED_AT and count > counts[word.lower()]}
-    if lib.digest is not None:
-        caches.store(lib.digest, "terms", {"names": sorted(names), "votes": sorted(votes), "common": sorted(common),
-                                           "cased": sorted(cased)})  # fmt: skip
-    return Terms(names=frozenset(names), votes=frozenset(votes), common=frozenset(common), cased=frozenset(cased))
+            capitals.update(_MID_LETTER.findall(value))
+            counts.update(_LOWER_LETTER.findall(value))
+            after_colon.update((word.lower(), word.islower()) for word in _AFTER_COLON.findall(value)
+                               if word.islower() or wordlists.is_common(word))  # fmt: skip
+    # Written in lower case at all, and not less often than capitalised mid-sentence (one lower-case microsoft
+    # does not make a common word of a name).
+    seen = {word for word, count in counts.items() if count >= capitals[word.capitalize()]}
+    cased = {word for word, count in capitals.items() if count >= CASED_AT and count > counts[word.lower()]
+             and (not wordlists.is_listed(word) or (count >= CASED_LISTED_AT and count >= 2 * counts[word.lower()]))}
+    rest, colon_words = _ways_after_colon(after_colon)
+    return Terms(names=frozenset(names), votes=frozenset(protection.braced_words(lib.text)),
+                 common=frozenset(word for word, count in counts.items() if count >= COMMON_AT),
+                 seen=frozenset(seen), cased=frozenset(cased), after_colon=rest, colon_words=colon_words)
+
+
+def _ways_after_colon(seen: Counter[tuple[str, bool]]) -> tuple[tuple[int, int], tuple[tuple[str, int, int], ...]]:
+    """From how often each word was written after a colon in lower case and capitalised: the counts of each
+    word seen there often enough to have a way of its own, and the counts of all the others together."""
+    words = {word for word, _lower in seen}
+    own = tuple(sorted((word, seen[word, True], seen[word, False]) for word in words
+                       if seen[word, True] + seen[word, False] >= protection.COLON_EVIDENCE_AT))  # fmt: skip
+    apart = {word for word, _down, _up in own}
+    rest = (sum(count for (word, lower), count in seen.items() if lower and word not in apart),
+            sum(count for (word, lower), count in seen.items() if not lower and word not in apart))
+    return rest, own
 
 
 def with_record(terms: Terms, *texts: str) -> Terms:
@@ -97,7 +150,7 @@ def with_record(terms: Terms, *texts: str) -> Terms:
             more, less = protection.capitalised_mid_sentence(text)
             capitalised |= more
             lowered |= less
-    return Terms(terms.names, terms.votes, frozenset(capitalised), frozenset(lowered), terms.common, terms.cased)
+    return replace(terms, capitalised=frozenset(capitalised), lowered=frozenset(lowered))
 
 
 @dataclass
@@ -179,18 +232,80 @@ def plan_entry(entry: Entry, lib: library.Library, terms: Terms, block_text: str
 
 
 def plan(lib: library.Library, keys: list[str] | None) -> list[EntryPlan]:
-    """A plan for each entry (``keys``, or all) with a title field."""
-    terms = terms_of(lib)
+    """A plan for each entry (``keys``, or all) with a title field, made with the library's settled terms (see
+    :func:`settled`)."""
+    terms, plans = settled(lib)
+    if plans is None:
+        plans = _plans(lib, _titled(lib, keys), terms)
+    elif keys is not None:
+        wanted = set(keys)
+        plans = [item for item in plans if item.key in wanted]
+    return plans
+
+
+def _titled(lib: library.Library, keys: list[str] | None) -> list[Entry]:
     entries = [lib.entries[key] for key in keys] if keys is not None else list(lib.entries.values())
+    return [entry for entry in entries if any(name in entry.fields for name in protection.TITLE_FIELDS)]
+
+
+def _plans(lib: library.Library, entries: list[Entry], terms: Terms) -> list[EntryPlan]:
     text = lib.text
-    plans = []
     memo: protection.Memo = {}
+    plans = []
     for entry in entries:
-        if not any(name in entry.fields for name in protection.TITLE_FIELDS):
-            continue
         block = lib.block_of(entry.key)
         plans.append(plan_entry(entry, lib, terms, text[block.start : block.end], memo))
     return plans
+
+
+#: How many times :func:`settled` plans again with the votes of the last plan.
+SETTLE_ROUNDS = 3
+
+
+def _outcomes(word: str, terms: Terms, colon: bool) -> list[tuple[bool, bool] | None]:
+    """What ``terms`` decide for ``word`` mid-sentence (or, with ``colon``, after a colon), in either case of
+    title: braced, lowered after a colon, or neither.  (Votes only add evidence: a word lowered after a colon
+    may be left alone, one left alone is never lowered.)"""
+    found = []
+    for sentence_case in (False, True):
+        decision = protection.decide(word, "colon" if colon else "", sentence_case, terms)
+        found.append(None if decision is None else (decision.protect, decision.lower))
+    return found
+
+
+def settled(lib: library.Library) -> tuple[Terms, list[EntryPlan] | None]:
+    """The library's terms with the votes its own protection will add: a word one entry's plan braces is a vote
+    for the others once it is written, so the library is planned with those votes too, and a second run finds
+    nothing to change.  The added votes are kept with the library's caches; when they are made here, the plans
+    of every entry come with them (else None)."""
+    terms = terms_of(lib)
+    kept = caches.load(lib.digest, "settled") if lib.digest is not None else None
+    if isinstance(kept, list) and all(isinstance(word, str) for word in kept):
+        return replace(terms, votes=terms.votes | frozenset(kept)), None
+    plans = _plans(lib, _titled(lib, None), terms)
+    added: set[str] = set()
+    for _round in range(SETTLE_ROUNDS):
+        # The votes as the written fields will give them (a sentence's braced first word is none).
+        new = {word for item in plans for proposal in item.proposals if proposal.changed
+               for word in protection.braced_words("{" + proposal.after + "}")} - terms.votes
+        if not new:
+            break
+        added |= new
+        before, terms = terms, replace(terms, votes=terms.votes | new)
+        # Only a title with a word whose decision the votes change is planned again.
+        words = {decision.word for item in plans for proposal in item.proposals for decision in proposal.decisions
+                 if not decision.protect and protection.core(decision.word) in new}
+        changed = {(word, colon) for word in words for colon in (False, True)
+                   if _outcomes(word, before, colon) != _outcomes(word, terms, colon)}
+        again = {item.key for item in plans if any((decision.word, decision.lower) in changed
+                                                   for proposal in item.proposals for decision in proposal.decisions)}
+        if not again:
+            break
+        redone = {item.key: item for item in _plans(lib, [lib.entries[key] for key in again], terms)}
+        plans = [redone.get(item.key, item) for item in plans]
+    if lib.digest is not None:
+        caches.store(lib.digest, "settled", sorted(added))
+    return terms, plans
 
 
 def apply(path: Path, plans: list[EntryPlan]) -> list[str]:
@@ -201,7 +316,7 @@ def apply(path: Path, plans: list[EntryPlan]) -> list[str]:
         sources: dict[str, str] = {}
         intent = Intent()
         text = lib.text
-        terms = terms_of(lib)
+        terms, _made = settled(lib)
         for item in changing:
             if item.key not in lib.entries:
                 continue
@@ -233,6 +348,23 @@ def protect_entry(entry: Entry, terms: Terms, *evidence: str) -> Entry:
         if proposal.changed:
             fields[name] = Value((Literal(proposal.after, literal.delimiter),))
     return Entry(entry.key, entry.entry_type, fields, entry.line)
+
+
+def rewritten(source: str, before: Entry, after: Entry) -> str | None:
+    """``source`` (the block ``before`` was read from) with the title fields :func:`protect_entry` changed in
+    ``after``; None if one of them is not found as written (the entry is then written afresh)."""
+    for name in protection.TITLE_FIELDS:
+        old, new = before.fields.get(name), after.fields.get(name)
+        if old is None or new is None or old == new:
+            continue
+        literal, changed = _literal(old), _literal(new)
+        if literal is None or changed is None:
+            return None
+        replaced = _replace_field(source, name, literal, changed.text)
+        if replaced is None:
+            return None
+        source = replaced
+    return source
 
 
 def diff(lib: library.Library, plans: list[EntryPlan], label: str) -> str:

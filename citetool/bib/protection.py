@@ -10,23 +10,35 @@ whose capitals are part of it must be braced: ``{Markov}``, ``{DNA}``,
 A word is braced only on evidence, and each decision says which:
 
 * its shape: capitals after the first letter (``DNA``, ``GaN``, ``LaTeX``),
-  capitals with digits (``COVID-19``, ``H2O``), the pronoun ``I``;
+  capitals with digits (``COVID-19``, ``3D``), a letter joined to an acronym
+  (``ACT-R``), the pronoun ``I``;
+* its place: a sentence's first word after ``?``, ``!`` or a full stop
+  (``Why Do We Remember? {The} Function``), which BibTeX lowers;
 * the title itself, when it is in sentence case: a capital in the middle
   of a sentence was put there on purpose;
 * the work's abstract, or a sentence-case title of the same work (PubMed's),
   where the word is capitalised mid-sentence;
-* term lists: CLDR's countries, languages, months and weekdays; the family
-  names of the library's authors; the words the library already braces, and
+* term lists: CLDR's countries, languages, months and weekdays (a month
+  beside a date's number); the family names of the library's authors (and a
+  name beside one: ``Don Knuth``); the words the library already braces, and
   those its sentence-case titles capitalise mid-sentence more often than not
   (``Python``: the field's own way of writing it, even for a common word);
 * the dictionary (:mod:`citetool.bib.wordlists`): written capitalised only
-  (``Java``), or in no English word list at all (``Markov``, ``Europe``).
+  (``Java``), or in no English word list at all (``Markov``, ``Europe``),
+  nor made from listed words (``cutset``, ``somatosensory`` are common).
 
 A capitalised word of a Title Case title that is a common English word
 (``Chains``) gets no braces: a style should lower it.  A word whose
 evidence disagrees (``March`` is a month and a verb; ``Brown`` an author and
 a colour) is left alone and reported as unsure.  Titles in another
 language are left alone.
+
+BibTeX keeps the letter after a colon as the field has it, and publishers
+capitalise it.  Where the library's own sentence-case titles write a common
+word there in lower case (twice as often as not), a Title Case title gets
+an empty group after its colon (``Kernels:{} A Survey``): BibTeX then lowers
+the letter (``Kernels: a survey``), and styles that print titles as written
+print nothing of it.
 """
 
 from __future__ import annotations
@@ -55,6 +67,26 @@ ELEMENTS = frozenset(
     "Ra Ac Th Pa Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og".split()
 )  # fmt: skip
 
+#: How many times the library's sentence-case titles must have a word after a colon before their way counts.
+COLON_EVIDENCE_AT = 5
+#: How many times more often than capitalised a word must be written in lower case after a colon for that to be
+#: the library's way (62 against 58 is no way).
+COLON_WAY = 2
+#: Words ending in a full stop that end no sentence (``et al.``, ``vs.``, ``Vol. 2``).
+ABBREVIATIONS = frozenset(
+    "al vs etc eg ie cf no nos vol vols dr mr mrs ms st prof fig figs eq eqs ed eds pp jr sr inc ltd co corp univ "
+    "dept proc natl acad sci int conf symp trans rev lett phys chem biol med res eng math comput soc assoc".split()
+)  # fmt: skip
+#: Latin, borrowed and clipped words English titles write in lower case (``et al.``, ``in vivo``, ``max-flow``,
+#: ``von Neumann``): common words, though no English word list has them.
+LOANWORDS = frozenset(
+    "et al alia vivo vitro situ silico novo priori posteriori hoc memoriam bona fide initio ante versa quo sic "
+    "infinitum passim ibid vs versus cf max min von deja vu".split()
+)  # fmt: skip
+
+#: A contraction's ending: ``Don't`` is ``Do``'s, not a name ``Don``'s.
+_CONTRACTION = re.compile(r"n['’]t\Z|['’](?:ll|re|ve)\Z")
+_APOSTROPHE = re.compile(r"['’]")
 _TOKEN = re.compile(r"[^\W\d_][\w]*(?:['’][^\W\d_]+)?")
 
 
@@ -67,7 +99,23 @@ class Terms:
     capitalised: frozenset[str] = frozenset()  # words the abstract or a sentence-case title capitalises mid-sentence
     lowered: frozenset[str] = frozenset()  # words the abstract or a sentence-case title writes in lower case
     common: frozenset[str] = frozenset()  # words the library's titles and abstracts write in lower case, often
+    seen: frozenset[str] = frozenset()  # words they write in lower case at all (domatic, voxels: terms of the field)
     cased: frozenset[str] = frozenset()  # words its sentence-case titles capitalise mid-sentence, more than not
+    #: How the library's sentence-case titles write a common word after a colon: (in lower case, capitalised),
+    #: over the words that are not in :attr:`colon_words`.
+    after_colon: tuple[int, int] = (0, 0)
+    #: (word in lower case, times in lower case, times capitalised) after a colon, for the words seen there often
+    #: enough to have a way of their own (``a``: ``Kernels: A survey`` may be the way while others are lowered).
+    colon_words: tuple[tuple[str, int, int], ...] = ()
+
+    def way_after_colon(self, word: str) -> tuple[int, int]:
+        """How often the library writes ``word`` after a colon in lower case and capitalised: its own counts when
+        it has them, else those of every other common word."""
+        lower = word.lower()
+        for known, down, up in self.colon_words:
+            if known == lower:
+                return down, up
+        return self.after_colon
 
 
 @dataclass(frozen=True)
@@ -77,9 +125,10 @@ class Decision:
     word: str
     protect: bool
     evidence: tuple[str, ...]
+    lower: bool = False  # the first word after a colon, to be printed in lower case as the library writes it
 
     def as_json(self) -> dict[str, object]:
-        return {"word": self.word, "protect": self.protect, "evidence": list(self.evidence)}
+        return {"word": self.word, "protect": self.protect, "lower": self.lower, "evidence": list(self.evidence)}
 
 
 @dataclass
@@ -113,46 +162,86 @@ class _Word:
     text: str
     start: int
     end: int
-    first: bool  # the first word of the title or after a colon: styles keep its first letter anyway
+    #: What the word opens: ``title`` or ``colon`` (BibTeX keeps its first letter), ``sentence`` (after ``?``,
+    #: ``!`` or a full stop: BibTeX lowers it all the same), or nothing.
+    opens: str = ""
+
+    @property
+    def first(self) -> bool:
+        """Whether styles keep this word's first letter anyway (the title's first, the first after a colon)."""
+        return self.opens in ("title", "colon")
 
 
-_PIECE = re.compile(r"\\[A-Za-z]+|\\.|[{}]|:|[^\W\d_]\w*(?:['’][^\W\d_]+)?|\d")
+_PIECE = re.compile(r"\\[A-Za-z]+|\\.|[{}]|[:?!.]|(?:\d+(?=[A-Z]))?[^\W\d_]\w*(?:['’][^\W\d_]+)?|\d+")
+_ROMAN = re.compile(r"[IVXLC]+")
+#: A single word in braces (``{Markov}``, ``{DNA}``), as this module writes them.
+_BRACED_SINGLE = re.compile(r"(?<![\\\w])\{([^\W\d_][\w'’-]*)\}")
+#: A name's initial: one capital, a full stop, and a capitalised word (``Gordon H. Bower``).
+_INITIAL = re.compile(r"[A-Z]\.\s+[A-Z]")
+
+
+def _ends_sentence(mark: str, before: str, after: str) -> bool:
+    """Whether ``mark`` (``?``, ``!`` or ``.``) after the token ``before`` and followed by ``after`` ends a
+    sentence: a question or exclamation mark does; a full stop after a word of two letters or more that is no
+    abbreviation (``et al.``, ``Vol.``), after a number or a Roman numeral (``Part 3.``, ``Minors. IX.``),
+    but not after an initial (``Gordon H. Bower``)."""
+    if not after[:1].isspace():
+        return False
+    if mark != ".":
+        return True
+    if before.isdigit() or (len(before) > 1 and _ROMAN.fullmatch(before)):
+        return True
+    return len(before) > 1 and before.isalpha() and before.lower() not in ABBREVIATIONS
 
 
 def _words(text: str) -> list[_Word]:
-    """The words outside braces (styles case only those), with their spans; a word that runs into a command
-    or a group (``G\\"odel``) is no word here."""
+    """The words outside braces (styles case only those), with their spans and what each opens; a word that
+    runs into a command or a group (``G\\"odel``) is no word here.  Mirrors BibTeX's ``change.case$``: the first
+    letter after a colon is kept only after white space, and any brace ends a colon's reach."""
     words: list[_Word] = []
     depth = 0
-    sentence_start = True
+    opens = "title"
+    before = ""
+    group = 0
     length = len(text)
     for match in _PIECE.finditer(text):
         piece = match.group()
         first = piece[0]
         if first == "\\":
-            sentence_start = False
-        elif first == "{":
-            depth += 1
-        elif first == "}":
-            depth -= 1
+            opens, before = "", piece
+        elif first in "{}":
+            if first == "{" and depth == 0:
+                group = match.end()
+            depth += 1 if first == "{" else -1
+            if first == "}" and depth == 0:
+                before = text[group : match.start()]  # what a full stop after the group follows: {C}. or {DNA}.
+            opens = ""
         elif depth:
             continue
         elif first == ":":
-            sentence_start = True  # BibTeX keeps the first letter after a colon, not after a full stop
-        elif first.isdigit():
-            sentence_start = False
+            opens = "colon"
+        elif first in "?!.":
+            if _ends_sentence(first, before, text[match.end() : match.end() + 1]):
+                opens = "sentence"
+            before = piece
+        elif piece.isdigit():
+            opens, before = "", piece
         else:
             start, end = match.span()
+            if opens == "colon" and not text[start - 1 : start].isspace():
+                opens = ""
             if not ((start and text[start - 1] in "}\\") or (end < length and text[end] in "{\\")):
-                words.append(_Word(piece, start, end, sentence_start))
-            sentence_start = False
+                words.append(_Word(piece, start, end, opens))
+            opens, before = "", piece
     return words
 
 
 def whole_group(text: str) -> str | None:
-    """The inside of a title braced whole (``{A Title}`` -> ``A Title``), else None."""
+    """The inside of a title braced whole (``{A Title}`` -> ``A Title``; ``{{A Title}}`` -> ``A Title``), else
+    None.  A group that starts with a command (``{\\TeX-Pascal compilers}``) is BibTeX's special character,
+    whose letters styles case all the same: no protection to take away."""
     stripped = text.strip()
-    if not (stripped.startswith("{") and stripped.endswith("}")):
+    if not (stripped.startswith("{") and stripped.endswith("}")) or stripped.startswith("{\\"):
         return None
     depth = 0
     for index, char in enumerate(stripped):
@@ -161,7 +250,7 @@ def whole_group(text: str) -> str | None:
         depth += (char == "{") - (char == "}")
         if depth == 0 and index < len(stripped) - 1:
             return None
-    return stripped[1:-1]
+    return whole_group(stripped[1:-1]) or stripped[1:-1]
 
 
 def is_title_case(text: str, words: list[_Word] | None = None) -> bool:
@@ -170,6 +259,8 @@ def is_title_case(text: str, words: list[_Word] | None = None) -> bool:
     words = _words(text) if words is None else words
     content = [word.text for word in words if not word.first and word.text.lower() not in wordlists.SMALL_WORDS
                and text[max(0, word.start - 1) : word.start] != "-"]  # fmt: skip
+    own = [word for word in content if word[1:] != word[1:].lower()]  # fMRI, DNA: their case is theirs
+    content = [word for word in content if word[1:] == word[1:].lower()] or own
     if not content:
         return False
     capitals = sum(word[0].isupper() for word in content)
@@ -201,31 +292,40 @@ def looks_english(text: str, found: list[_Word] | None = None) -> bool:
 
 @lru_cache(maxsize=65536)
 def _shape(word: str) -> str | None:
-    core = re.split(r"['’]", word)[0]
+    core = _APOSTROPHE.split(word, 1)[0]
     if any(char.isupper() for char in core[1:]):
         return "shape: acronym" if core.isupper() else "shape: capitals inside the word"
-    if core[:1].isupper() and any(char.isdigit() for char in core):
+    if any(char.isupper() for char in core) and any(char.isdigit() for char in core):
         return "shape: capital and digits"
     if core in ELEMENTS and not wordlists.is_common(core):
         return "shape: chemical element symbol"
     return None
 
 
-def decide(word: str, first: bool, sentence_case: bool, terms: Terms) -> Decision | None:
-    """Whether the capitalised ``word`` keeps its capitals; None for a word with none to keep."""
-    if not any(char.isupper() for char in word):
+def decide(word: str, opens: str, sentence_case: bool, terms: Terms) -> Decision | None:
+    """Whether the capitalised ``word`` keeps its capitals; None for a word with none to keep.  ``opens``: what
+    the word opens in its title (see :class:`_Word`)."""
+    if word == word.lower():
         return None
     shape = _shape(word)
     if shape is not None:
         return Decision(word, True, (shape,))
-    if first or not word[0].isupper():
-        return None  # the style keeps a sentence's first capital
-    core = re.split(r"['’]", word)[0]
+    if not word[0].isupper() or opens == "title":
+        return None  # the style keeps the title's first capital
+    if opens == "sentence":
+        return Decision(word, True, ("the first word of a sentence (after '?', '!' or a full stop): styles lower it",))
+    if opens == "colon":
+        return _after_colon(word, sentence_case, terms)
+    core = _CONTRACTION.sub("", word) if _CONTRACTION.search(word) else _APOSTROPHE.split(word, 1)[0]
     if core == "I":
         return Decision(word, True, ("the pronoun I",))
     if len(core) == 1:
-        return Decision(word, sentence_case, ("a single capital letter in sentence case",) if sentence_case else
-                        ("unsure: a single capital letter in Title Case",))  # fmt: skip
+        if sentence_case:
+            return Decision(word, True, ("a single capital letter in sentence case",))
+        if core in terms.cased:  # R, X: the library's sentence-case titles write the letter as a capital
+            return Decision(word, True, ("capitalised mid-sentence in the library's sentence-case titles, more "
+                                         "often than not",))  # fmt: skip
+        return Decision(word, False, ("unsure: a single capital letter in Title Case",))
     if core.lower() in wordlists.SMALL_WORDS:
         return Decision(word, False, ("a small word",))
     for_it: list[str] = []
@@ -235,22 +335,28 @@ def decide(word: str, first: bool, sentence_case: bool, terms: Terms) -> Decisio
         for_it.append("capitalised mid-sentence in the work's abstract or another title of it")
     kind = wordlists.cldr_terms().get(core)
     lower = core.lower()
-    common = wordlists.is_common(core) or lower in terms.common or lower in HYPHEN_PREFIXES
+    # A common word by the dictionary's own list or the library's usage; or only by derivation (cutset,
+    # approximability) or a single use in lower case, which outweighs no evidence that the word is a name
+    # (Bansal is no bans+al).
+    listed = wordlists.is_listed(core) or lower in terms.common or lower in LOANWORDS
+    common = (listed or lower in terms.seen or wordlists.is_common(core) or lower in HYPHEN_PREFIXES
+              or lower in wordlists.PREFIXES)  # fmt: skip
     against: list[str] = []
     if kind in ("country or region", "language"):
         for_it.append(f"CLDR: a {kind}")
     elif kind is not None:
-        (against if common else for_it).append(f"CLDR: a {kind}")
+        (against if listed else for_it).append(f"CLDR: a {kind}")
     if core in terms.names:
-        named = not common or wordlists.is_capitalised_word(core)  # John: a name first, whatever else it is
+        possessive = word[len(core) :] in ("'s", "’s")  # Horn's parallel analysis: a person's, not a horn's
+        named = not listed or possessive  # Brown, Will, Gold: names, and words a title may mean
         (for_it if named else against).append("a name of the library's authors")
     if core in terms.votes:
-        (against if common else for_it).append("braced elsewhere in the library")
+        (against if listed else for_it).append("braced elsewhere in the library")
     if core in terms.cased:
         for_it.append("capitalised mid-sentence in the library's sentence-case titles, more often than not")
     if core.lower() in terms.lowered and core not in terms.capitalised:
         return Decision(word, False, ("written in lower case in the work's abstract or another title of it",))
-    if wordlists.is_capitalised_word(core) and not common:
+    if wordlists.is_capitalised_word(core) and not listed:
         for_it.append("dictionary: written capitalised")
     elif not common and not wordlists.is_known(core):
         for_it.append("dictionary: no English word")
@@ -261,8 +367,27 @@ def decide(word: str, first: bool, sentence_case: bool, terms: Terms) -> Decisio
     return Decision(word, False, ("a common English word",))
 
 
-#: Decisions already made with one :class:`Terms`, by (word, first, sentence case): a library repeats its words.
-Memo = dict[tuple[str, bool, bool], "Decision | None"]
+def _after_colon(word: str, sentence_case: bool, terms: Terms) -> Decision | None:
+    """The first word after a colon, whose first letter BibTeX keeps as written: in a Title Case title, a common
+    word is marked to be printed in lower case when that is the library's way (``Kernels:{} A Survey`` prints
+    ``Kernels: a survey``); a name keeps its capital, and so does every word where the library has no way."""
+    if sentence_case:
+        return None
+    lower, upper = terms.way_after_colon(word)
+    if lower + upper < COLON_EVIDENCE_AT or lower < COLON_WAY * upper:
+        return None  # no way, or the library's way is a capital: BibTeX keeps the one there
+    if word.lower() not in wordlists.SMALL_WORDS:  # A, An, The: small words, whatever a lone capital may be
+        mid = decide(word, "", False, terms)
+        if mid is not None and (mid.protect or mid.evidence[0].startswith("unsure")):
+            return None
+    which = "this word" if lower + upper != sum(terms.after_colon) else "a common word"
+    return Decision(word, False, (f"after a colon: the library's sentence-case titles write {which} there in lower "
+                                  f"case ({lower} of {lower + upper})",), lower=True)  # fmt: skip
+
+
+#: Decisions already made with one :class:`Terms`, by (word, what it opens, sentence case): a library repeats
+#: its words.
+Memo = dict[tuple[str, str, bool], "Decision | None"]
 
 
 def propose(name: str, text: str, terms: Terms, language: str | None = None, unbrace: bool = False,
@@ -282,48 +407,120 @@ def propose(name: str, text: str, terms: Terms, language: str | None = None, unb
     if not looks_english(working, words):
         proposal.skipped = "does not read as English: its capitals are left as written"
         return proposal
-    sentence_case = not is_title_case(working, words)
-    spans: list[tuple[int, int]] = []
-    for word in words:
-        if memo is None:
-            decision = decide(word.text, word.first, sentence_case, terms)
+    # Judged with single words unbraced: the braces this module writes must not change its judgement next time.
+    bare = _BRACED_SINGLE.sub(r"\1", working).replace(":{}", ":") if "{" in working else working
+    sentence_case = not is_title_case(bare, words if bare is working else None)
+    edits: list[tuple[int, int]] = []  # (start, end) to brace; (colon, colon) to follow with an empty group
+    decided: list[tuple[_Word, Decision]] = []
+    for index, word in enumerate(words):
+        if _joined_to_acronym(working, words, index):
+            decision: Decision | None = Decision(word.text, True, ("shape: a letter joined to an acronym or "
+                                                                   "another letter",))  # fmt: skip
+        elif _INITIAL.match(working, word.start) and not word.first:
+            decision = Decision(word.text, True, ("shape: an initial (a capital and a full stop before a name)",))
+        elif memo is None:
+            decision = decide(word.text, word.opens, sentence_case, terms)
         else:
-            asked = (word.text, word.first, sentence_case)
+            asked = (word.text, word.opens, sentence_case)
             decision = memo[asked] if asked in memo else memo.setdefault(asked, decide(*asked, terms))
-        if decision is None:
-            continue
+        if decision is not None:
+            decided.append((word, decision))
+    for word, decision in _in_context(working, decided):
         proposal.decisions.append(decision)
         if decision.protect:
-            spans.append((word.start, word.end))
+            edits.append((word.start, word.end))
+        elif decision.lower:
+            colon = working.rindex(":", 0, word.start) + 1
+            edits.append((colon, colon))
     after = working
-    for start, end in reversed(spans):
+    for start, end in reversed(edits):
         after = after[:start] + "{" + after[start:end] + "}" + after[end:]
     proposal.after = after
     return proposal
 
 
-_BRACED_WORD = re.compile(r"(?<![\\\w])\{([A-Z][a-z]+(?:['’]s)?)\}")
+def _joined_to_acronym(text: str, words: list[_Word], index: int) -> bool:
+    """Whether ``words[index]`` is a single capital joined by a hyphen to an acronym or another single capital
+    (``ACT-R``, ``GABA-A``, ``A-B``): part of one name."""
+    word = words[index]
+    if len(word.text) != 1 or not word.text.isupper():
+        return False
+    before = words[index - 1] if index and text[word.start - 1 : word.start] == "-" else None
+    after = words[index + 1] if index + 1 < len(words) and text[word.end : word.end + 1] == "-" else None
+    return (before is not None and before.end == word.start - 1 and before.text.isupper()) or (
+        after is not None and after.start == word.end + 1 and len(after.text) == 1 and after.text.isupper())
+
+
+_NAME_EVIDENCE = ("a name of the library's authors", "CLDR: a")
+#: The evidence that a braced word is a name (not only a term of the field): its neighbour may be one too.
+_NAMED = ("a name of the library's authors", "CLDR: a", "dictionary: written capitalised", "dictionary: no English")
+
+
+def _in_context(text: str, decided: list[tuple[_Word, Decision]]) -> list[tuple[_Word, Decision]]:
+    """The decisions with their neighbours' evidence: an unsure month before or after a number is a date's
+    (``August 20``, ``22 February``), and an unsure name beside a name is part of it (``Don Knuth``,
+    ``Brown-Peterson``, ``Santa Barbara`` when one of the two is braced as a name)."""
+    settled = list(decided)
+    for index, (word, decision) in enumerate(decided):
+        if decision.protect or not decision.evidence or not decision.evidence[0].startswith("unsure"):
+            continue
+        if any("CLDR: a month" in reason for reason in decision.evidence) and (
+                re.match(r"\s+\d", text[word.end :]) or re.search(r"\d\s+\Z", text[: word.start])):
+            settled[index] = (word, Decision(word.text, True, ("a month, beside a date's number",)))
+            continue
+        if not any(name in reason for reason in decision.evidence for name in _NAME_EVIDENCE):
+            continue
+        for other in (index - 1, index + 1):
+            if not 0 <= other < len(decided):
+                continue
+            neighbour, its = decided[other]
+            gap = text[min(word.end, neighbour.end) : max(word.start, neighbour.start)]
+            if gap in (" ", "-") and its.protect and any(reason.startswith(_NAMED) for reason in its.evidence):
+                settled[index] = (word, Decision(word.text, True, (f"a name beside the name {neighbour.text}",)))
+                break
+    return settled
+
+
+_BRACED_WORD = re.compile(r"(?<![\\\w{\"])(?<![:?!.]\s)\{([A-Z][a-z]+(?:['’]s)?)\}")
+
+
+def core(word: str) -> str:
+    """``word`` without a possessive or a contraction (``Horn's`` -> ``Horn``)."""
+    return _APOSTROPHE.split(word, 1)[0]
 
 
 def braced_words(text: str) -> Iterable[str]:
-    """The capitalised words ``text`` braces one by one (``{Markov}``): the library's votes."""
+    """The capitalised words ``text`` braces one by one (``{Markov}``): the library's votes; but not a brace
+    that keeps a sentence's first capital (``: {Solving} the``, a value's first word), which says nothing of
+    the word."""
     for match in _BRACED_WORD.finditer(text):
-        yield re.split(r"['’]", match.group(1))[0]
+        yield _APOSTROPHE.split(match.group(1), 1)[0]
 
 
 #: A sentence's end just before a word: its full stop, question or exclamation mark, and the space after it.
 _SENTENCE_END = re.compile(r"[.?!][\"')\]]*\s+\Z")
 
 
+#: Where a sentence may start: the text's start, and after a full stop, a question or exclamation mark or a colon.
+_STARTS = re.compile(r"\A\s*|[.?!:][\"')\]]*\s+")
+#: A word of plain text (an abstract without TeX).
+_PLAIN_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]+(?:['’][^\W\d_]+)?(?![\w-])")
+
+
 def capitalised_mid_sentence(text: str) -> tuple[set[str], set[str]]:
     """The words ``text`` (an abstract, a sentence-case title) capitalises mid-sentence, and those it writes in
-    lower case."""
+    lower case.  Plain text is read with one pattern (abstracts are long); text with TeX as titles are."""
     capitalised: set[str] = set()
     lowered: set[str] = set()
-    for word in _words(text):
-        core = re.split(r"['’]", word.text)[0]
-        if word.first or _SENTENCE_END.search(text[max(0, word.start - 8) : word.start]):
+    if "{" in text or "\\" in text:
+        found = [(word.text, word.start, word.first) for word in _words(text)]
+    else:
+        found = [(match.group(), match.start(), False) for match in _PLAIN_WORD.finditer(text)]
+    starts = {match.end() for match in _STARTS.finditer(text)}
+    for word, start, first in found:
+        if first or start in starts:
             continue  # a sentence's first word says nothing of its case
+        core = _APOSTROPHE.split(word, 1)[0]
         if core[:1].isupper() and core[1:].islower():
             capitalised.add(core)
         elif core.islower():

@@ -54,15 +54,19 @@ def _stems(word: str) -> list[str]:
         add(lower[:-3] + "y", 3)
     if lower.endswith("es") and lower[:-2].endswith(("s", "x", "z", "ch", "sh", "o")):
         add(lower[:-2], 3)
+    if lower.endswith("zzes"):  # quizzes
+        add(lower[:-3], 3)
     if lower.endswith("s") and not lower.endswith("ss"):
         add(lower[:-1], 3)
     for suffix in ("ing", "ed"):
         if lower.endswith(suffix):
             stem = lower[: -len(suffix)]
-            add(stem, 4)
+            add(stem, 4 if stem[-1:] != stem[-2:-1] else 3)  # adding, but not Turing
             add(stem + "e", 3)
             if len(stem) >= 4 and stem[-1] == stem[-2]:
                 add(stem[:-1], 3)
+            if stem.endswith("i"):  # quantified
+                add(stem[:-1] + "y", 4)
     if lower.endswith("ly"):
         add(lower[:-2], 4)
     for suffix in ("er", "est"):  # stronger, longest, larger
@@ -72,40 +76,74 @@ def _stems(word: str) -> list[str]:
     return found
 
 
-#: Prefixes English makes new common words with (``subgraph``, ``biconnected``, ``nonparametric``).
-PREFIXES = ("anti", "auto", "bi", "co", "counter", "cyber", "de", "dis", "electro", "geo", "hyper", "inter",
-            "intra", "macro", "meta", "micro", "mid", "multi", "nano", "neuro", "non", "over", "poly", "post", "pre",
-            "pseudo", "re", "self", "semi", "sub", "super", "trans", "tri", "ultra", "un", "under", "uni")  # fmt: skip
+#: Prefixes English makes new common words with (``subgraph``, ``biconnected``, ``nonparametric``), and the
+#: combining forms of science's compounds (``biomarker``, ``eigenvector``, ``corticothalamic``).
+PREFIXES = tuple(
+    "anti auto bi bio cardio centro chemi co cortico counter cyber cyto de dis eigen electro fronto geo hemi hydro "
+    "hyper hypo immuno inter intra macro magneto meta micro mid multi nano neuro non omni over patho peri photo "
+    "poly post pre pseudo psycho re retro self semi septo socio spatio sub super thermo trans tri ultra un under "
+    "uni".split()
+)  # fmt: skip
 #: Suffixes that derive common words from common words (``cardinality``, ``kernelization``, ``extremal``).
-SUFFIXES = (("ability", "able"), ("ibility", "ible"), ("ity", ""), ("ity", "e"), ("ness", ""), ("ization", "ize"),
-            ("isation", "ise"), ("ization", ""), ("ation", "e"), ("ation", ""), ("ment", ""), ("ments", ""),
-            ("al", ""), ("al", "e"), ("ial", "y"), ("ic", ""), ("ical", ""), ("ism", ""), ("ist", ""), ("ists", ""),
-            ("ize", ""), ("ized", ""), ("ise", ""), ("ised", ""), ("our", "or"), ("ours", "ors"),
-            ("ement", "ment"), ("ements", "ments"))  # fmt: skip
+SUFFIXES = (("ability", "able"), ("ability", "e"), ("ability", ""), ("ibility", "ible"), ("izable", "ize"),
+            ("isable", "ise"), ("ity", ""), ("ity", "e"), ("ness", ""), ("ization", "ize"), ("isation", "ise"),
+            ("ization", ""), ("ation", "e"), ("ation", ""), ("ment", ""), ("ments", ""), ("al", ""), ("al", "e"),
+            ("ial", "y"), ("ic", ""), ("ical", ""), ("ics", "ic"), ("ism", ""), ("ist", ""), ("ists", ""), ("ize", ""),
+            ("ized", ""), ("ise", ""), ("ised", ""), ("our", "or"), ("ours", "ors"), ("ement", "ment"),
+            ("ements", "ments"), ("ive", ""), ("ive", "e"), ("ally", "al"), ("ly", ""), ("er", ""), ("er", "e"),
+            ("ers", ""), ("ers", "e"), ("ability", "ate"), ("ial", ""), ("itise", "ity"), ("itize", "ity"),
+            ("acy", "ate"), ("men", "man"), ("ome", ""), ("omes", ""), ("omic", ""), ("omics", ""), ("og", "ogue"),
+            ("ogs", "ogue"), ("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"),
+            ("wise", ""), ("hedra", "hedron"), ("oid", ""), ("oids", ""))  # fmt: skip
+#: Short words that make compounds (``cutset``, ``toolkit``, ``wayfinding``, ``barcode``); other parts of a
+#: compound must have four letters or more, or names would be read as compounds (``Bellman``, ``Norberg``).
+SHORT_PARTS = frozenset("any bar box cut end kit log map set top way web".split())
+#: How long the common word after a combining form's ``o`` must be (``somato|sensory``, ``cerebro|vascular``).
+COMBINED_AT = 5
+#: How many derivations (prefix, suffix, compound) a word may be made of: ``superpolylogarithmic`` takes three.
+DEPTH = 3
 
 
-def _plain_common(word: str) -> bool:
+def is_listed(word: str) -> bool:
+    """Whether the dictionary has ``word`` (or the word it inflects) written in lower case: a common word by the
+    list itself, not by derivation."""
     lower, _capital = _web2()
     return any(stem in lower for stem in _stems(word))
+
+
+def _part(word: str, depth: int) -> bool:
+    return word in SHORT_PARTS or (len(word) >= 4 and _derived(word, depth))
+
+
+@cache
+def _derived(lower: str, depth: int) -> bool:
+    """Whether ``lower`` is a common word, or made of ``depth`` derivations or fewer from common words."""
+    if is_listed(lower):
+        return True
+    if depth == 0 or not lower.isalpha():
+        return False
+    for stem in _stems(lower)[1:]:  # an inflection of a derived word: encodings, clusterers
+        if len(stem) >= 4 and _derived(stem, depth - 1):
+            return True
+    for prefix in PREFIXES:
+        if lower.startswith(prefix) and _part(lower[len(prefix) :], depth - 1):
+            return True
+    for suffix, back in SUFFIXES:
+        if lower.endswith(suffix) and len(lower) - len(suffix) >= 4 and _derived(lower[: -len(suffix)] + back,
+                                                                                     depth - 1):  # fmt: skip
+            return True
+    for cut in range(3, len(lower) - COMBINED_AT):  # science's combining forms: somatosensory, visuospatial
+        if lower[cut] == "o" and lower[cut - 1] not in "aeiou" and _derived(lower[cut + 1 :], depth - 1):
+            return True
+    return any(_part(lower[:cut], depth - 1) and _part(lower[cut:], depth - 1) for cut in range(3, len(lower) - 2))
 
 
 @cache
 def is_common(word: str) -> bool:
     """Whether ``word`` is a common English word written in lower case: in the dictionary (or the word it
-    inflects is), or made from one with a prefix, a derivational suffix, or as a compound of two long ones
-    (``subgraphs``, ``cardinality``, ``datasets``, British ``behaviour``)."""
-    if _plain_common(word):
-        return True
-    lower = word.lower()
-    if not lower.isalpha():
-        return False
-    for prefix in PREFIXES:
-        if lower.startswith(prefix) and len(lower) - len(prefix) >= 4 and _plain_common(lower[len(prefix) :]):
-            return True
-    for suffix, back in SUFFIXES:
-        if lower.endswith(suffix) and len(lower) - len(suffix) >= 4 and _plain_common(lower[: -len(suffix)] + back):
-            return True
-    return any(_plain_common(lower[:cut]) and _plain_common(lower[cut:]) for cut in range(4, len(lower) - 3))
+    inflects is), or made from such words with prefixes, derivational suffixes, or as a compound (``subgraphs``,
+    ``cardinality``, ``datasets``, ``cutset``, British ``behaviour``), three steps at most."""
+    return _derived(word.lower(), DEPTH)
 
 
 def is_capitalised_word(word: str) -> bool:

@@ -378,7 +378,8 @@ def protect(state: State, keys: tuple[str, ...], aux_path: Path | None, dry_run:
         text = protecting.diff(lib, plans, str(path))
         if text:
             show_diff(text)
-    whole = [item.key for item in plans if any(proposal.whole_braced for proposal in item.proposals)]
+    whole = [item.key for item in plans if any(proposal.whole_braced and proposal.changed
+                                               for proposal in item.proposals)]  # fmt: skip
     if whole:
         shown = ", ".join(whole[:10]) + (f" and {len(whole) - 10} more" if len(whole) > 10 else "")
         info(f"{len(whole)} titles braced whole, which no style can case ({shown}); the diff frees them, keeping "
@@ -413,9 +414,12 @@ def protect(state: State, keys: tuple[str, ...], aux_path: Path | None, dry_run:
 @click.option("--update", is_flag=True, help="Zotero: show the items changed since they were imported.")
 @click.option("--yes", "-y", is_flag=True, help="With --update: apply those changes.")
 @click.option("--force", is_flag=True, help="With --update --yes: replace fields edited by hand too.")
+@click.option("--protect", "protect_titles", is_flag=True,
+              help="Write Title Case titles protected, as add does (a Zotero database's always are).")
 @click.pass_obj
 def import_command(state: State, files: tuple[Path, ...], format_name: str | None, dry_run: bool,
-                   collection: str | None, tag: str | None, update: bool, yes: bool, force: bool) -> None:  # fmt: skip
+                   collection: str | None, tag: str | None, update: bool, yes: bool, force: bool,
+                   protect_titles: bool) -> None:  # fmt: skip
     """Import entries from .bib, .ris or CSL-JSON files (`-` reads stdin),
     or from a Zotero library (zotero.sqlite or its data folder).
 
@@ -430,10 +434,15 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
     what is new; --update shows items changed in Zotero since, --update
     --yes applies them (fields edited by hand are kept unless --force).
 
+    Titles in Title Case from Zotero are written with braces around the
+    words whose capitals styles must keep, as `citetool protect` would;
+    those of a file are taken as written (so that what citetool exports
+    imports back unchanged) unless --protect.
+
     \b
     Examples:
       citetool import zotero-export.bib
-      citetool import --format ris - < scopus.ris
+      citetool import --format ris --protect - < scopus.ris
       citetool import ~/Zotero --collection Thesis
       citetool import ~/Zotero/zotero.sqlite --update --yes
     """
@@ -449,7 +458,7 @@ def import_command(state: State, files: tuple[Path, ...], format_name: str | Non
 
     report = importing.import_files(
         state.library_path, list(files), format_name, dry_run or (update and not yes), stdin_text,
-        rekeying.configured(), importing.Selection(collection, tag), update, force,
+        rekeying.configured(), importing.Selection(collection, tag), update, force, protect_titles,
     )  # fmt: skip
     for message in report.warnings:
         warn(message)
