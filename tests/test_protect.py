@@ -410,3 +410,14 @@ def test_protect_is_settled_after_one_run_on_a_real_library(tmp_path: Path) -> N
     assert first.exit_code == 0 and re.search(r"protected the titles of \d{2,} entries", first.stderr), first.stderr
     again = run("-l", str(path), "protect")
     assert again.stdout == "" and again.stderr == "citetool: every title keeps the capitals it needs\n"
+
+
+def test_hostile_titles_are_decided_without_recursion_or_quadratic_slices() -> None:
+    from citetool.bib.protection import Terms, propose, whole_group
+
+    deep = "{" * 5000 + "Markov Chains" + "}" * 5000
+    proposal = propose("title", deep, Terms(), unbrace=True)  # no RecursionError: eight layers at most are peeled
+    assert proposal.whole_braced and proposal.after.startswith("{" * 4992) and proposal.after.endswith("}" * 4992)
+    assert whole_group("{A \\} B}") == "A \\} B" and whole_group("{A} {B}") is None
+    many = propose("title", "Meetings of August 20 and of March " * 5000, Terms())
+    assert many.after.count("{August}") == 5000 and "{March}" not in many.after

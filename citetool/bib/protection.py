@@ -236,21 +236,39 @@ def _words(text: str) -> list[_Word]:
     return words
 
 
+#: How many layers of whole-title braces are peeled (``{{Title}}`` has two; more is no title but an attack).
+WHOLE_LAYERS = 8
+
+
 def whole_group(text: str) -> str | None:
     """The inside of a title braced whole (``{A Title}`` -> ``A Title``; ``{{A Title}}`` -> ``A Title``), else
     None.  A group that starts with a command (``{\\TeX-Pascal compilers}``) is BibTeX's special character,
     whose letters styles case all the same: no protection to take away."""
-    stripped = text.strip()
-    if not (stripped.startswith("{") and stripped.endswith("}")) or stripped.startswith("{\\"):
-        return None
+    inner = None
+    current = text.strip()
+    for _layer in range(WHOLE_LAYERS):
+        if not _braced_whole(current):
+            break
+        inner = current = current[1:-1].strip()
+    return inner
+
+
+def _braced_whole(text: str) -> bool:
+    """Whether ``text`` is one brace group from its first character to its last, not a special character."""
+    if len(text) < 2 or text[0] != "{" or text[-1] != "}" or text.startswith("{\\"):
+        return False
     depth = 0
-    for index, char in enumerate(stripped):
+    index = 0
+    while index < len(text) - 1:
+        char = text[index]
         if char == "\\":
+            index += 2
             continue
         depth += (char == "{") - (char == "}")
-        if depth == 0 and index < len(stripped) - 1:
-            return None
-    return whole_group(stripped[1:-1]) or stripped[1:-1]
+        if depth == 0:
+            return False
+        index += 1
+    return True
 
 
 def is_title_case(text: str, words: list[_Word] | None = None) -> bool:
@@ -452,6 +470,9 @@ def _joined_to_acronym(text: str, words: list[_Word], index: int) -> bool:
 
 
 _NAME_EVIDENCE = ("a name of the library's authors", "CLDR: a")
+#: A date's number after a month (``August 20``), or before it (``22 February``).
+_NUMBER_AFTER = re.compile(r"\s+\d")
+_NUMBER_BEFORE = re.compile(r"\d\s+\Z")
 #: The evidence that a braced word is a name (not only a term of the field): its neighbour may be one too.
 _NAMED = ("a name of the library's authors", "CLDR: a", "dictionary: written capitalised", "dictionary: no English")
 
@@ -464,8 +485,8 @@ def _in_context(text: str, decided: list[tuple[_Word, Decision]]) -> list[tuple[
     for index, (word, decision) in enumerate(decided):
         if decision.protect or not decision.evidence or not decision.evidence[0].startswith("unsure"):
             continue
-        if any("CLDR: a month" in reason for reason in decision.evidence) and (
-                re.match(r"\s+\d", text[word.end :]) or re.search(r"\d\s+\Z", text[: word.start])):
+        near = _NUMBER_AFTER.match(text, word.end) or _NUMBER_BEFORE.search(text[max(0, word.start - 8) : word.start])
+        if near and any("CLDR: a month" in reason for reason in decision.evidence):
             settled[index] = (word, Decision(word.text, True, ("a month, beside a date's number",)))
             continue
         if not any(name in reason for reason in decision.evidence for name in _NAME_EVIDENCE):
