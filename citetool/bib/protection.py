@@ -87,7 +87,6 @@ LOANWORDS = frozenset(
 #: A contraction's ending: ``Don't`` is ``Do``'s, not a name ``Don``'s.
 _CONTRACTION = re.compile(r"n['’]t\Z|['’](?:ll|re|ve)\Z")
 _APOSTROPHE = re.compile(r"['’]")
-_TOKEN = re.compile(r"[^\W\d_][\w]*(?:['’][^\W\d_]+)?")
 
 
 @dataclass(frozen=True)
