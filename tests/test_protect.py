@@ -421,3 +421,13 @@ def test_hostile_titles_are_decided_without_recursion_or_quadratic_slices() -> N
     assert whole_group("{A \\} B}") == "A \\} B" and whole_group("{A} {B}") is None
     many = propose("title", "Meetings of August 20 and of March " * 5000, Terms())
     assert many.after.count("{August}") == 5000 and "{March}" not in many.after
+
+
+def test_a_title_braced_whole_is_reported_only_when_the_diff_frees_it(tmp_path: Path) -> None:
+    path = tmp_path / "library.bib"
+    path.write_text("@misc{one, title = {{TreewidthLIB}}}\n@misc{two, title = {{Learning Java in a Week}}}\n",
+                    encoding="utf-8")  # fmt: skip
+    result = run("-l", str(path), "protect")
+    assert "1 titles braced whole, which no style can case (two)" in result.stderr  # one keeps its braces as they are
+    assert "+@misc{two, title = {Learning {Java} in a Week}}" in result.stdout
+    assert " @misc{one, title = {{TreewidthLIB}}}" in result.stdout.splitlines()  # context, not a change

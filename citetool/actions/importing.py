@@ -277,7 +277,7 @@ def plan(
     # asked (--protect), so that what citetool exports imports back unchanged.
     protect: Callable[[Candidate], Candidate] | None = None
     if protect_titles or any(batch.origins is not None for batch in batches):
-        from citetool.actions import protecting  # imported only when a lasting source's titles are protected
+        from citetool.actions import protecting  # imported only when titles are to be protected
 
         terms = protecting.terms_of(lib)
 

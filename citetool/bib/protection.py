@@ -55,11 +55,6 @@ TITLE_FIELDS = ("title", "subtitle", "booktitle", "maintitle")
 #: ``langid``/``language`` values that mean English (anything else is another language, left alone).
 ENGLISH = frozenset({"english", "american", "british", "canadian", "australian", "newzealand", "usenglish",
                      "ukenglish", "en", "en-us", "en-gb", "eng"})  # fmt: skip
-#: Prefixes written with a hyphen (``Pre-Proceedings``, ``Non-Linear``): common words, whatever the dictionary.
-HYPHEN_PREFIXES = frozenset(
-    "pre post non anti multi semi co re sub inter intra self cross meta micro macro nano bio geo neuro socio "
-    "quasi pseudo ultra hyper super trans mid over under out de un".split()
-)  # fmt: skip
 #: Chemical element symbols of two letters: a capital a style must keep (``Fe``, ``Zn``), unless a common word.
 ELEMENTS = frozenset(
     "He Li Be Ne Na Mg Al Si Cl Ar Ca Sc Ti Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr Zr Nb Mo Tc Ru Rh Pd Ag Cd "
@@ -307,14 +302,19 @@ def looks_english(text: str, found: list[_Word] | None = None) -> bool:
     return sum(wordlists.is_known(word) for word in content) / len(content) >= 0.5
 
 
+def core(word: str) -> str:
+    """``word`` without a possessive or a contraction's ending (``Horn's`` -> ``Horn``, ``Don't`` -> ``Do``)."""
+    return _CONTRACTION.sub("", word) if _CONTRACTION.search(word) else _APOSTROPHE.split(word, 1)[0]
+
+
 @lru_cache(maxsize=65536)
 def _shape(word: str) -> str | None:
-    core = _APOSTROPHE.split(word, 1)[0]
-    if any(char.isupper() for char in core[1:]):
-        return "shape: acronym" if core.isupper() else "shape: capitals inside the word"
-    if any(char.isupper() for char in core) and any(char.isdigit() for char in core):
+    stem = _APOSTROPHE.split(word, 1)[0]
+    if any(char.isupper() for char in stem[1:]):
+        return "shape: acronym" if stem.isupper() else "shape: capitals inside the word"
+    if any(char.isupper() for char in stem) and any(char.isdigit() for char in stem):
         return "shape: capital and digits"
-    if core in ELEMENTS and not wordlists.is_common(core):
+    if stem in ELEMENTS and not wordlists.is_common(stem):
         return "shape: chemical element symbol"
     return None
 
@@ -333,49 +333,49 @@ def decide(word: str, opens: str, sentence_case: bool, terms: Terms) -> Decision
         return Decision(word, True, ("the first word of a sentence (after '?', '!' or a full stop): styles lower it",))
     if opens == "colon":
         return _after_colon(word, sentence_case, terms)
-    core = _CONTRACTION.sub("", word) if _CONTRACTION.search(word) else _APOSTROPHE.split(word, 1)[0]
-    if core == "I":
+    stem = core(word)
+    if stem == "I":
         return Decision(word, True, ("the pronoun I",))
-    if len(core) == 1:
+    if len(stem) == 1:
         if sentence_case:
             return Decision(word, True, ("a single capital letter in sentence case",))
-        if core in terms.cased:  # R, X: the library's sentence-case titles write the letter as a capital
+        if stem in terms.cased:  # R, X: the library's sentence-case titles write the letter as a capital
             return Decision(word, True, ("capitalised mid-sentence in the library's sentence-case titles, more "
                                          "often than not",))  # fmt: skip
         return Decision(word, False, ("unsure: a single capital letter in Title Case",))
-    if core.lower() in wordlists.SMALL_WORDS:
+    if stem.lower() in wordlists.SMALL_WORDS:
         return Decision(word, False, ("a small word",))
     for_it: list[str] = []
     if sentence_case:
         for_it.append("capitalised mid-sentence (the title is in sentence case)")
-    if core in terms.capitalised and core not in terms.lowered:
+    if stem in terms.capitalised and stem not in terms.lowered:
         for_it.append("capitalised mid-sentence in the work's abstract or another title of it")
-    kind = wordlists.cldr_terms().get(core)
-    lower = core.lower()
+    kind = wordlists.cldr_terms().get(stem)
+    lower = stem.lower()
     # A common word by the dictionary's own list or the library's usage; or only by derivation (cutset,
     # approximability) or a single use in lower case, which outweighs no evidence that the word is a name
     # (Bansal is no bans+al).
-    listed = wordlists.is_listed(core) or lower in terms.common or lower in LOANWORDS
-    common = (listed or lower in terms.seen or wordlists.is_common(core) or lower in HYPHEN_PREFIXES
-              or lower in wordlists.PREFIXES)  # fmt: skip
+    listed = wordlists.is_listed(stem) or lower in terms.common or lower in LOANWORDS
+    # A prefix standing alone is one written with a hyphen (Pre-Proceedings, Non-Linear): a common word.
+    common = listed or lower in terms.seen or wordlists.is_common(stem) or lower in wordlists.PREFIXES
     against: list[str] = []
     if kind in ("country or region", "language"):
         for_it.append(f"CLDR: a {kind}")
     elif kind is not None:
         (against if listed else for_it).append(f"CLDR: a {kind}")
-    if core in terms.names:
-        possessive = word[len(core) :] in ("'s", "’s")  # Horn's parallel analysis: a person's, not a horn's
+    if stem in terms.names:
+        possessive = word[len(stem) :] in ("'s", "’s")  # Horn's parallel analysis: a person's, not a horn's
         named = not listed or possessive  # Brown, Will, Gold: names, and words a title may mean
         (for_it if named else against).append("a name of the library's authors")
-    if core in terms.votes:
+    if stem in terms.votes:
         (against if listed else for_it).append("braced elsewhere in the library")
-    if core in terms.cased:
+    if stem in terms.cased:
         for_it.append("capitalised mid-sentence in the library's sentence-case titles, more often than not")
-    if core.lower() in terms.lowered and core not in terms.capitalised:
+    if stem.lower() in terms.lowered and stem not in terms.capitalised:
         return Decision(word, False, ("written in lower case in the work's abstract or another title of it",))
-    if wordlists.is_capitalised_word(core) and not listed:
+    if wordlists.is_capitalised_word(stem) and not listed:
         for_it.append("dictionary: written capitalised")
-    elif not common and not wordlists.is_known(core):
+    elif not common and not wordlists.is_known(stem):
         for_it.append("dictionary: no English word")
     if for_it:
         return Decision(word, True, tuple(for_it))
@@ -504,17 +504,12 @@ def _in_context(text: str, decided: list[tuple[_Word, Decision]]) -> list[tuple[
 _BRACED_WORD = re.compile(r"(?<![\\\w{\"])(?<![:?!.]\s)\{([A-Z][a-z]+(?:['’]s)?)\}")
 
 
-def core(word: str) -> str:
-    """``word`` without a possessive or a contraction (``Horn's`` -> ``Horn``)."""
-    return _APOSTROPHE.split(word, 1)[0]
-
-
 def braced_words(text: str) -> Iterable[str]:
     """The capitalised words ``text`` braces one by one (``{Markov}``): the library's votes; but not a brace
     that keeps a sentence's first capital (``: {Solving} the``, a value's first word), which says nothing of
     the word."""
     for match in _BRACED_WORD.finditer(text):
-        yield _APOSTROPHE.split(match.group(1), 1)[0]
+        yield core(match.group(1))
 
 
 #: A sentence's end just before a word: its full stop, question or exclamation mark, and the space after it.
@@ -540,9 +535,9 @@ def capitalised_mid_sentence(text: str) -> tuple[set[str], set[str]]:
     for word, start, first in found:
         if first or start in starts:
             continue  # a sentence's first word says nothing of its case
-        core = _APOSTROPHE.split(word, 1)[0]
-        if core[:1].isupper() and core[1:].islower():
-            capitalised.add(core)
-        elif core.islower():
-            lowered.add(core)
+        stem = core(word)
+        if stem[:1].isupper() and stem[1:].islower():
+            capitalised.add(stem)
+        elif stem.islower():
+            lowered.add(stem)
     return capitalised, lowered

@@ -79,10 +79,10 @@ def _stems(word: str) -> list[str]:
 #: Prefixes English makes new common words with (``subgraph``, ``biconnected``, ``nonparametric``), and the
 #: combining forms of science's compounds (``biomarker``, ``eigenvector``, ``corticothalamic``).
 PREFIXES = tuple(
-    "anti auto bi bio cardio centro chemi co cortico counter cyber cyto de dis eigen electro fronto geo hemi hydro "
-    "hyper hypo immuno inter intra macro magneto meta micro mid multi nano neuro non omni over patho peri photo "
-    "poly post pre pseudo psycho re retro self semi septo socio spatio sub super thermo trans tri ultra un under "
-    "uni".split()
+    "anti auto bi bio cardio centro chemi co cortico counter cross cyber cyto de dis eigen electro fronto "
+    "geo hemi hydro hyper hypo immuno inter intra macro magneto meta micro mid multi nano neuro non omni out "
+    "over patho peri photo poly post pre pseudo psycho quasi re retro self semi septo socio spatio sub "
+    "super thermo trans tri ultra un under uni".split()
 )  # fmt: skip
 #: Suffixes that derive common words from common words (``cardinality``, ``kernelization``, ``extremal``).
 SUFFIXES = (("ability", "able"), ("ability", "e"), ("ability", ""), ("ibility", "ible"), ("izable", "ize"),
