@@ -207,7 +207,7 @@ EXPECTED = {
     "widget2005": ["@patent{widget2005,", "  author = {Nventor, I},", "  title = {Widget},", "  year = {2005},",
                    "  number = {US123},", "}"],
     "peaker2018talk": ["@inproceedings{peaker2018talk,", "  author = {Peaker, S},", "  title = {Talk},",
-                       "  booktitle = {Proc. {Conf}},", "  year = {2018},", "  publisher = {ACM},",
+                       "  booktitle = {Proc. Conf},", "  year = {2018},", "  publisher = {ACM},",
                        "  address = {Lisbon},", "  venue = {Lisbon},", "}"],
 }  # fmt: skip
 

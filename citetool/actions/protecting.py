@@ -11,8 +11,11 @@ and ``import`` protect titles that arrive in Title Case the same way
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -58,7 +61,7 @@ def _names(authors: str) -> set[str]:
     for name in parse_names(authors):
         if name.literal:
             continue
-        for word in f"{name.given} {name.family}".split():
+        for word in f"{name.given} {name.family}".replace("-", " ").split():  # Franco-Watkins: two names
             if word[:1].isupper() and word[1:].islower() and word.isalpha() and len(word) > 1:
                 found.add(word)
     return found
@@ -73,20 +76,22 @@ def terms_of(lib: library.Library) -> Terms:
         if lib.digest is not None:
             caches.store(lib.digest, "terms", {
                 "names": sorted(terms.names), "votes": sorted(terms.votes), "common": sorted(terms.common),
-                "seen": sorted(terms.seen), "cased": sorted(terms.cased), "after_colon": list(terms.after_colon),
+                "seen": sorted(terms.seen), "cased": sorted(terms.cased),
+                "only_capitalised": sorted(terms.only_capitalised), "after_colon": list(terms.after_colon),
                 "colon_words": [list(row) for row in terms.colon_words]})  # fmt: skip
     return terms
 
 
 def _terms_from(kept: dict[str, Any]) -> Terms | None:
     """The terms a cache kept, or None if it kept them in another shape."""
-    parts = ("names", "votes", "common", "seen", "cased", "after_colon", "colon_words")
+    parts = ("names", "votes", "common", "seen", "cased", "only_capitalised", "after_colon", "colon_words")
     if not all(isinstance(kept.get(part), list) for part in parts):
         return None
     lower, upper = (int(count) for count in kept["after_colon"])
     return Terms(names=frozenset(map(str, kept["names"])), votes=frozenset(map(str, kept["votes"])),
                  common=frozenset(map(str, kept["common"])), seen=frozenset(map(str, kept["seen"])),
-                 cased=frozenset(map(str, kept["cased"])), after_colon=(lower, upper),
+                 cased=frozenset(map(str, kept["cased"])),
+                 only_capitalised=frozenset(map(str, kept["only_capitalised"])), after_colon=(lower, upper),
                  colon_words=tuple((str(word), int(down), int(up)) for word, down, up in kept["colon_words"]))
 
 
@@ -123,10 +128,12 @@ def read_terms(lib: library.Library) -> Terms:
     seen = {word for word, count in counts.items() if count >= capitals[word.capitalize()]}
     cased = {word for word, count in capitals.items() if count >= CASED_AT and count > counts[word.lower()]
              and (not wordlists.is_listed(word) or (count >= CASED_LISTED_AT and count >= 2 * counts[word.lower()]))}
+    only = frozenset(word for word in capitals if not counts[word.lower()])
     rest, colon_words = _ways_after_colon(after_colon)
     return Terms(names=frozenset(names), votes=frozenset(protection.braced_words(lib.text)),
                  common=frozenset(word for word, count in counts.items() if count >= COMMON_AT),
-                 seen=frozenset(seen), cased=frozenset(cased), after_colon=rest, colon_words=colon_words)
+                 seen=frozenset(seen), cased=frozenset(cased), only_capitalised=only, after_colon=rest,
+                 colon_words=colon_words)
 
 
 def _ways_after_colon(seen: Counter[tuple[str, bool]]) -> tuple[tuple[int, int], tuple[tuple[str, int, int], ...]]:
@@ -262,15 +269,30 @@ def _plans(lib: library.Library, entries: list[Entry], terms: Terms) -> list[Ent
 SETTLE_ROUNDS = 3
 
 
-def _outcomes(word: str, terms: Terms, colon: bool) -> list[tuple[bool, bool] | None]:
+def _outcomes(word: str, terms: Terms, colon: bool) -> list[tuple[bool, bool, bool] | None]:
     """What ``terms`` decide for ``word`` mid-sentence (or, with ``colon``, after a colon), in either case of
-    title: braced, lowered after a colon, or neither.  (Votes only add evidence: a word lowered after a colon
-    may be left alone, one left alone is never lowered.)"""
+    title, as far as its title's braces go (see :func:`protection.bearing`).  (Votes only add evidence: a word
+    lowered after a colon may be left alone, one left alone is never lowered.)"""
     found = []
     for sentence_case in (False, True):
         decision = protection.decide(word, "colon" if colon else "", sentence_case, terms)
-        found.append(None if decision is None else (decision.protect, decision.lower))
+        found.append(None if decision is None else protection.bearing(decision))
     return found
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused, and what was made meanwhile left out of its later passes (frozen):
+    reading and planning a library make millions of small objects and no cycles (refcounting frees them), and
+    the collector's passes over them took a fifth of a 16k library's time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if paused:
+            gc.enable()
 
 
 def settled(lib: library.Library) -> tuple[Terms, list[EntryPlan] | None]:
@@ -278,31 +300,42 @@ def settled(lib: library.Library) -> tuple[Terms, list[EntryPlan] | None]:
     for the others once it is written, so the library is planned with those votes too, and a second run finds
     nothing to change.  The added votes are kept with the library's caches; when they are made here, the plans
     of every entry come with them (else None)."""
+    with _without_cycle_collection():
+        return _settled(lib)
+
+
+def _settled(lib: library.Library) -> tuple[Terms, list[EntryPlan] | None]:
     terms = terms_of(lib)
     kept = caches.load(lib.digest, "settled") if lib.digest is not None else None
     if isinstance(kept, list) and all(isinstance(word, str) for word in kept):
         return replace(terms, votes=terms.votes | frozenset(kept)), None
     plans = _plans(lib, _titled(lib, None), terms)
     added: set[str] = set()
+    fresh = plans  # the plans whose braces are not counted as votes yet
+    where: dict[tuple[str, bool], set[str]] = {}  # (a decided word, lowered after a colon) -> the keys deciding it
     for _round in range(SETTLE_ROUNDS):
+        for item in fresh:
+            for proposal in item.proposals:
+                for decision in proposal.decisions:
+                    where.setdefault((decision.word, decision.lower), set()).add(item.key)
         # The votes as the written fields will give them (a sentence's braced first word is none).
-        new = {word for item in plans for proposal in item.proposals if proposal.changed
+        new = {word for item in fresh for proposal in item.proposals if proposal.changed
                for word in protection.braced_words("{" + proposal.after + "}")} - terms.votes
         if not new:
             break
         added |= new
         before, terms = terms, replace(terms, votes=terms.votes | new)
-        # Only a title with a word whose decision the votes change is planned again.
-        words = {decision.word for item in plans for proposal in item.proposals for decision in proposal.decisions
-                 if not decision.protect and protection.core(decision.word) in new}
+        # Only a title with a word whose decision the votes change is planned again (a word braced already
+        # too: braced by its neighbour, a name's own evidence may now brace the word beside it).
+        words = {word for word, _lower in where if protection.core(word) in new}
         changed = {(word, colon) for word in words for colon in (False, True)
                    if _outcomes(word, before, colon) != _outcomes(word, terms, colon)}
-        again = {item.key for item in plans if any((decision.word, decision.lower) in changed
-                                                   for proposal in item.proposals for decision in proposal.decisions)}
+        again = set().union(*(where[key] for key in changed if key in where))
         if not again:
             break
-        redone = {item.key: item for item in _plans(lib, [lib.entries[key] for key in again], terms)}
+        redone = {item.key: item for item in _plans(lib, [lib.entries[key] for key in sorted(again)], terms)}
         plans = [redone.get(item.key, item) for item in plans]
+        fresh = list(redone.values())
     if lib.digest is not None:
         caches.store(lib.digest, "settled", sorted(added))
     return terms, plans

@@ -47,6 +47,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from citetool.bib import wordlists
 
@@ -95,6 +96,8 @@ class Terms:
     common: frozenset[str] = frozenset()  # words the library's titles and abstracts write in lower case, often
     seen: frozenset[str] = frozenset()  # words they write in lower case at all (domatic, voxels: terms of the field)
     cased: frozenset[str] = frozenset()  # words its sentence-case titles capitalise mid-sentence, more than not
+    #: Words its sentence-case titles capitalise mid-sentence and that it never writes in lower case at all.
+    only_capitalised: frozenset[str] = frozenset()
     #: How the library's sentence-case titles write a common word after a colon: (in lower case, capitalised),
     #: over the words that are not in :attr:`colon_words`.
     after_colon: tuple[int, int] = (0, 0)
@@ -151,8 +154,7 @@ class Proposal:
                 "unsure": self.unsure}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):  # a tuple: titles have many words, and a frozen dataclass is slow to make
     text: str
     start: int
     end: int
@@ -172,18 +174,21 @@ _ROMAN = re.compile(r"[IVXLC]+")
 _BRACED_SINGLE = re.compile(r"(?<![\\\w])\{([^\W\d_][\w'’-]*)\}")
 #: A name's initial: one capital, a full stop, and a capitalised word (``Gordon H. Bower``).
 _INITIAL = re.compile(r"[A-Z]\.\s+[A-Z]")
+#: What follows a part's number: a colon, a full stop, a closing parenthesis or the title's end.
+_NUMERAL_END = re.compile(r"\s*(?:[:.)]|\Z)")
 
 
-def _ends_sentence(mark: str, before: str, after: str) -> bool:
+def _ends_sentence(mark: str, before: str, after: str, numbered: bool = False) -> bool:
     """Whether ``mark`` (``?``, ``!`` or ``.``) after the token ``before`` and followed by ``after`` ends a
     sentence: a question or exclamation mark does; a full stop after a word of two letters or more that is no
-    abbreviation (``et al.``, ``Vol.``), after a number or a Roman numeral (``Part 3.``, ``Minors. IX.``),
-    but not after an initial (``Gordon H. Bower``)."""
+    abbreviation (``et al.``, ``Vol.``), after a number or a Roman numeral (``Part 3.``, ``Minors. IX.``, and
+    ``brain. I.`` when the numeral itself opened a sentence: ``numbered``), but not after an initial
+    (``Gordon H. Bower``)."""
     if not after[:1].isspace():
         return False
     if mark != ".":
         return True
-    if before.isdigit() or (len(before) > 1 and _ROMAN.fullmatch(before)):
+    if before.isdigit() or ((len(before) > 1 or numbered) and _ROMAN.fullmatch(before)):
         return True
     return len(before) > 1 and before.isalpha() and before.lower() not in ABBREVIATIONS
 
@@ -196,13 +201,21 @@ def _words(text: str) -> list[_Word]:
     depth = 0
     opens = "title"
     before = ""
+    numbered = False  # the word before opened a sentence (a part's number: ``brain. I. Neuronal``)
     group = 0
     length = len(text)
     for match in _PIECE.finditer(text):
         piece = match.group()
         first = piece[0]
-        if first == "\\":
-            opens, before = "", piece
+        if not depth and first not in "\\{}:?!." and not piece.isdigit():  # a word, the most common piece
+            start, end = match.span()
+            if opens == "colon" and not text[start - 1 : start].isspace():
+                opens = ""
+            if not ((start and text[start - 1] in "}\\") or (end < length and text[end] in "{\\")):
+                words.append(_Word(piece, start, end, opens))
+            opens, before, numbered = "", piece, opens == "sentence"
+        elif first == "\\":
+            opens, before, numbered = "", piece, False
         elif first in "{}":
             if first == "{" and depth == 0:
                 group = match.end()
@@ -215,18 +228,11 @@ def _words(text: str) -> list[_Word]:
         elif first == ":":
             opens = "colon"
         elif first in "?!.":
-            if _ends_sentence(first, before, text[match.end() : match.end() + 1]):
+            if _ends_sentence(first, before, text[match.end() : match.end() + 1], numbered):
                 opens = "sentence"
-            before = piece
-        elif piece.isdigit():
-            opens, before = "", piece
-        else:
-            start, end = match.span()
-            if opens == "colon" and not text[start - 1 : start].isspace():
-                opens = ""
-            if not ((start and text[start - 1] in "}\\") or (end < length and text[end] in "{\\")):
-                words.append(_Word(piece, start, end, opens))
-            opens, before = "", piece
+            before, numbered = piece, False
+        else:  # a number
+            opens, before, numbered = "", piece, False
     return words
 
 
@@ -358,6 +364,11 @@ def decide(word: str, opens: str, sentence_case: bool, terms: Terms) -> Decision
     listed = wordlists.is_listed(stem) or lower in terms.common or lower in LOANWORDS
     # A prefix standing alone is one written with a hyphen (Pre-Proceedings, Non-Linear): a common word.
     common = listed or lower in terms.seen or wordlists.is_common(stem) or lower in wordlists.PREFIXES
+    # A dictionary's word the library writes only capitalised, and that two of its kinds of evidence name (an
+    # author's name, its braces, its sentence-case titles): the library's sense is the name's (Steiner trees).
+    # (Words of two letters are not counted in lower case: no evidence that the library never writes them so.)
+    named_here = listed and len(lower) > 2 and lower not in terms.seen and lower not in terms.common and sum(
+        (stem in terms.names, stem in terms.votes, stem in terms.only_capitalised)) >= 2
     against: list[str] = []
     if kind in ("country or region", "language"):
         for_it.append(f"CLDR: a {kind}")
@@ -365,10 +376,12 @@ def decide(word: str, opens: str, sentence_case: bool, terms: Terms) -> Decision
         (against if listed else for_it).append(f"CLDR: a {kind}")
     if stem in terms.names:
         possessive = word[len(stem) :] in ("'s", "’s")  # Horn's parallel analysis: a person's, not a horn's
-        named = not listed or possessive  # Brown, Will, Gold: names, and words a title may mean
+        named = not listed or possessive or named_here  # Brown, Will, Gold: names, and words a title may mean
         (for_it if named else against).append("a name of the library's authors")
     if stem in terms.votes:
-        (against if listed else for_it).append("braced elsewhere in the library")
+        (against if listed and not named_here else for_it).append("braced elsewhere in the library")
+    if named_here and stem in terms.only_capitalised:
+        for_it.append("capitalised mid-sentence in the library's sentence-case titles, never in lower case")
     if stem in terms.cased:
         for_it.append("capitalised mid-sentence in the library's sentence-case titles, more often than not")
     if stem.lower() in terms.lowered and stem not in terms.capitalised:
@@ -395,7 +408,7 @@ def _after_colon(word: str, sentence_case: bool, terms: Terms) -> Decision | Non
         return None  # no way, or the library's way is a capital: BibTeX keeps the one there
     if word.lower() not in wordlists.SMALL_WORDS:  # A, An, The: small words, whatever a lone capital may be
         mid = decide(word, "", False, terms)
-        if mid is not None and (mid.protect or mid.evidence[0].startswith("unsure")):
+        if mid is not None and mid.protect:
             return None
     which = "this word" if lower + upper != sum(terms.after_colon) else "a common word"
     return Decision(word, False, (f"after a colon: the library's sentence-case titles write {which} there in lower "
@@ -435,11 +448,15 @@ def propose(name: str, text: str, terms: Terms, language: str | None = None, unb
                                                                    "another letter",))  # fmt: skip
         elif _INITIAL.match(working, word.start) and not word.first:
             decision = Decision(word.text, True, ("shape: an initial (a capital and a full stop before a name)",))
+        elif word.text in ("V", "X") and _NUMERAL_END.match(working, word.end):
+            decision = Decision(word.text, True, ("shape: a Roman numeral, a part's number (graphs V: ...)",))
         elif memo is None:
             decision = decide(word.text, word.opens, sentence_case, terms)
         else:
             asked = (word.text, word.opens, sentence_case)
             decision = memo[asked] if asked in memo else memo.setdefault(asked, decide(*asked, terms))
+        if decision is not None and decision.evidence == _UNKNOWN and _combining_form(working, words, index):
+            decision = Decision(word.text, False, ("a combining form, joined to the next word (visuo-spatial)",))
         if decision is not None:
             decided.append((word, decision))
     for word, decision in _in_context(working, decided):
@@ -454,6 +471,19 @@ def propose(name: str, text: str, terms: Terms, language: str | None = None, unb
         after = after[:start] + "{" + after[start:end] + "}" + after[end:]
     proposal.after = after
     return proposal
+
+
+#: The only evidence of a word no list knows.
+_UNKNOWN = ("dictionary: no English word",)
+
+
+def _combining_form(text: str, words: list[_Word], index: int) -> bool:
+    """Whether ``words[index]`` is a combining form joined by a hyphen to the next word, the two a common word
+    when closed up (``Visuo-spatial``, ``Sensori-motor``, ``Cerebro-cerebellar``): no name's capital."""
+    word = words[index]
+    after = words[index + 1] if index + 1 < len(words) else None
+    return (len(word.text) >= 4 and word.text[-1] in "oi" and after is not None and after.start == word.end + 1
+            and text[word.end] == "-" and wordlists.is_common(word.text + after.text))
 
 
 def _joined_to_acronym(text: str, words: list[_Word], index: int) -> bool:
@@ -474,6 +504,19 @@ _NUMBER_AFTER = re.compile(r"\s+\d")
 _NUMBER_BEFORE = re.compile(r"\d\s+\Z")
 #: The evidence that a braced word is a name (not only a term of the field): its neighbour may be one too.
 _NAMED = ("a name of the library's authors", "CLDR: a", "dictionary: written capitalised", "dictionary: no English")
+
+
+def bearing(decision: Decision) -> tuple[bool, bool, bool]:
+    """What a decision does to its title: whether the word is braced, whether it is lowered after a colon, and
+    whether it counts as a name to its neighbours (see :func:`_in_context`: a braced word with a name's evidence
+    names the unsure one beside it, an unsure one with a name's evidence is named by it)."""
+    evidence = decision.evidence
+    if decision.protect:
+        named = any(reason.startswith(_NAMED) for reason in evidence)
+    else:
+        named = bool(evidence) and evidence[0].startswith("unsure") and any(
+            name in reason for reason in evidence for name in _NAME_EVIDENCE)
+    return decision.protect, decision.lower, named
 
 
 def _in_context(text: str, decided: list[tuple[_Word, Decision]]) -> list[tuple[_Word, Decision]]:

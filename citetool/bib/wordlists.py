@@ -1,4 +1,4 @@
-"""The word lists that tell a common English word from a name: the one module that reads english-words and babel.
+"""The word lists that tell a common English word from a name: the one module that reads english-words, SCOWL and babel.
 
 * english-words (MIT) ships Webster's Second (``web2``), which keeps case:
   ``chain`` and ``inference`` are common words, ``Java``, ``July`` and
@@ -6,6 +6,15 @@
   in no list at all.  Its ``gcide`` list says which lower-cased words are
   English at all.  The lists are pickled sets inside the installed package,
   read once (0.1 s).
+* SCOWL's American English list (``vendor/scowl``, shipped with its notice)
+  keeps case too and is current: it adds the words Webster's Second of 1934
+  does not know in any case (``serotonin``, ``byte`` and ``readout`` in lower
+  case; ``Google`` and ``Alzheimer`` capitalised).  Where Webster's Second
+  knows a word, its way stands (SCOWL also writes ``oxford`` shoes and
+  ``roman`` type in lower case); a new word SCOWL writes both ways
+  (``Portland`` and ``portland`` cement) is taken capitalised only, and its
+  words of two letters (abbreviations: ``ag``, ``mg``) not at all.  Read once
+  (0.05 s).
 * babel ships CLDR: the English names of countries and regions, of
   languages (which are also the nationality adjectives: ``English``,
   ``French``), of months and of weekdays.
@@ -13,7 +22,9 @@
 
 from __future__ import annotations
 
+import gzip
 from functools import cache
+from importlib import resources
 
 #: Words whose capital is never a name in a title: English's own small words (a Title Case title capitalises
 #: them; no style should keep them).
@@ -23,13 +34,22 @@ SMALL_WORDS = frozenset(
 )  # fmt: skip
 
 
+def _scowl() -> list[str]:
+    """The words of SCOWL's American English list that Webster's Second does not know in any case (``vendor/scowl``
+    says how they were chosen)."""
+    packed = resources.files("citetool.bib").joinpath("vendor", "scowl", "additions.gz").read_bytes()
+    return gzip.decompress(packed).decode("utf-8").split()
+
+
 @cache
-def _web2() -> tuple[frozenset[str], frozenset[str]]:
-    """Webster's Second as (words written in lower case, words written capitalised)."""
+def _dictionary() -> frozenset[str]:
+    """The dictionary, each word as it writes it (``chain``, ``Java``): Webster's Second, and SCOWL's words it does
+    not know."""
     from english_words import get_english_words_set
 
     words = get_english_words_set(["web2"])
-    return frozenset(word for word in words if word.islower()), frozenset(word for word in words if word[:1].isupper())
+    words.update(_scowl())
+    return frozenset(words)
 
 
 @cache
@@ -104,11 +124,12 @@ COMBINED_AT = 5
 DEPTH = 3
 
 
+@cache
 def is_listed(word: str) -> bool:
     """Whether the dictionary has ``word`` (or the word it inflects) written in lower case: a common word by the
     list itself, not by derivation."""
-    lower, _capital = _web2()
-    return any(stem in lower for stem in _stems(word))
+    words = _dictionary()
+    return any(stem in words for stem in _stems(word))  # every stem is in lower case
 
 
 def _part(word: str, depth: int) -> bool:
@@ -148,8 +169,7 @@ def is_common(word: str) -> bool:
 
 def is_capitalised_word(word: str) -> bool:
     """Whether the dictionary writes ``word`` capitalised (``Java``, ``July``, ``Gaussian``)."""
-    _lower, capital = _web2()
-    return word[:1].upper() + word[1:].lower() in capital
+    return word[:1].isalpha() and word[:1].upper() + word[1:].lower() in _dictionary()
 
 
 @cache
