@@ -497,6 +497,24 @@ def test_hostile_titles_are_decided_without_recursion_or_quadratic_slices() -> N
     assert many.after.count("{August}") == 5000 and "{March}" not in many.after
 
 
+def test_a_hostile_long_word_is_not_taken_apart() -> None:
+    """Every way to cut a word into derivations is tried, and their number grows with the word's length cubed (a
+    6,400-letter word took 45 s); no English word is longer than LONGEST, so a longer one is not taken apart."""
+    from citetool.bib import wordlists
+    from citetool.bib.protection import Terms, propose
+
+    for letters in ("cdefghij", "klmnopqr"):  # the second title's short words are decided already
+        word = "Ab" + letters * 50  # 402 letters
+        before = wordlists._derived.cache_info().currsize
+        proposal = propose("title", f"The {word} of Visuo-{word.lower()} Things", Terms())
+        assert proposal.after == f"The {{{word}}} of {{Visuo}}-{word.lower()} Things"  # no word: a name's braces
+    assert wordlists._derived.cache_info().currsize == before  # thousands of pieces when cut up
+    assert not wordlists.is_common("pneumonoultramicroscopicsilicovolcanoconiosis" * 2)
+    # Nor do a hostile library's many made-up words grow the answers kept without end.
+    for test in (wordlists.is_listed, wordlists.is_common, wordlists.is_known, wordlists._derived):
+        assert test.cache_info().maxsize == wordlists.WORDS_KEPT
+
+
 def test_a_title_braced_whole_is_reported_only_when_the_diff_frees_it(tmp_path: Path) -> None:
     path = tmp_path / "library.bib"
     path.write_text("@misc{one, title = {{TreewidthLIB}}}\n@misc{two, title = {{Learning Java in a Week}}}\n",

@@ -23,7 +23,7 @@
 from __future__ import annotations
 
 import gzip
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 #: Words whose capital is never a name in a title: English's own small words (a Title Case title capitalises
@@ -122,9 +122,14 @@ SHORT_PARTS = frozenset("any bar box cut end kit log map set top way web".split(
 COMBINED_AT = 5
 #: How many derivations (prefix, suffix, compound) a word may be made of: ``superpolylogarithmic`` takes three.
 DEPTH = 3
+#: The longest a common word is (``pneumonoultramicroscopicsilicovolcanoconiosis`` has 45 letters).
+LONGEST = 48
+#: How many answers each word test keeps: a 16k library asks about 26,000 words; a hostile one of random
+#: words must not grow them without end (20,000 such words made a million pieces to derive).
+WORDS_KEPT = 2**16
 
 
-@cache
+@lru_cache(maxsize=WORDS_KEPT)
 def is_listed(word: str) -> bool:
     """Whether the dictionary has ``word`` (or the word it inflects) written in lower case: a common word by the
     list itself, not by derivation."""
@@ -136,7 +141,7 @@ def _part(word: str, depth: int) -> bool:
     return word in SHORT_PARTS or (len(word) >= 4 and _derived(word, depth))
 
 
-@cache
+@lru_cache(maxsize=WORDS_KEPT)
 def _derived(lower: str, depth: int) -> bool:
     """Whether ``lower`` is a common word, or made of ``depth`` derivations or fewer from common words."""
     if is_listed(lower):
@@ -159,12 +164,13 @@ def _derived(lower: str, depth: int) -> bool:
     return any(_part(lower[:cut], depth - 1) and _part(lower[cut:], depth - 1) for cut in range(3, len(lower) - 2))
 
 
-@cache
+@lru_cache(maxsize=WORDS_KEPT)
 def is_common(word: str) -> bool:
     """Whether ``word`` is a common English word written in lower case: in the dictionary (or the word it
     inflects is), or made from such words with prefixes, derivational suffixes, or as a compound (``subgraphs``,
-    ``cardinality``, ``datasets``, ``cutset``, British ``behaviour``), three steps at most."""
-    return _derived(word.lower(), DEPTH)
+    ``cardinality``, ``datasets``, ``cutset``, British ``behaviour``), three steps at most.  A word longer than
+    :data:`LONGEST` is none (and is not taken apart: the ways to cut a word grow with its length cubed)."""
+    return len(word) <= LONGEST and _derived(word.lower(), DEPTH)
 
 
 def is_capitalised_word(word: str) -> bool:
@@ -172,7 +178,7 @@ def is_capitalised_word(word: str) -> bool:
     return word[:1].isalpha() and word[:1].upper() + word[1:].lower() in _dictionary()
 
 
-@cache
+@lru_cache(maxsize=WORDS_KEPT)
 def is_known(word: str) -> bool:
     """Whether ``word`` is English at all: common, written capitalised, or in GCIDE."""
     gcide = _gcide()
