@@ -443,6 +443,17 @@ def test_the_librarys_terms_are_read_from_quoted_and_braced_values_alike() -> No
     assert "puzzle" in terms.seen and "Planning" not in terms.cased
 
 
+def test_the_librarys_terms_come_back_whole_from_its_caches() -> None:
+    from citetool.actions.protecting import _stored, _terms_from
+
+    surveys = "".join(f"@article{{c{n}, title = {{Graphs number {n}: a survey of methods}}}}\n" for n in range(5))
+    made = _terms(COLON_LIBRARY + surveys + "@article{s, author = {Steiner, Jakob},\n"
+                  "  title = {On the Steiner tree problem}}\n")  # fmt: skip
+    assert made.only_capitalised and made.colon_words and made.names and made.after_colon != (0, 0)
+    assert _terms_from(json.loads(json.dumps(_stored(made)))) == made
+    assert _terms_from({"names": ["Roe"]}) is None  # a cache of another shape is read again
+
+
 def test_an_abstracts_evidence_is_the_same_read_fast_or_as_tex() -> None:
     from citetool.bib.protection import capitalised_mid_sentence
 

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,25 +74,29 @@ def terms_of(lib: library.Library) -> Terms:
     if terms is None:
         terms = read_terms(lib)
         if lib.digest is not None:
-            caches.store(lib.digest, "terms", {
-                "names": sorted(terms.names), "votes": sorted(terms.votes), "common": sorted(terms.common),
-                "seen": sorted(terms.seen), "cased": sorted(terms.cased),
-                "only_capitalised": sorted(terms.only_capitalised), "after_colon": list(terms.after_colon),
-                "colon_words": [list(row) for row in terms.colon_words]})  # fmt: skip
+            caches.store(lib.digest, "terms", _stored(terms))
     return terms
+
+
+#: The fields of :class:`Terms` that are sets of words (kept as sorted lists).
+_WORD_SETS = tuple(item.name for item in fields(Terms) if item.default == frozenset())
+
+
+def _stored(terms: Terms) -> dict[str, Any]:
+    """``terms`` as the caches keep them (JSON)."""
+    return {**{name: sorted(getattr(terms, name)) for name in _WORD_SETS}, "after_colon": list(terms.after_colon),
+            "colon_words": [list(row) for row in terms.colon_words]}
 
 
 def _terms_from(kept: dict[str, Any]) -> Terms | None:
     """The terms a cache kept, or None if it kept them in another shape."""
-    parts = ("names", "votes", "common", "seen", "cased", "only_capitalised", "after_colon", "colon_words")
-    if not all(isinstance(kept.get(part), list) for part in parts):
+    if not all(isinstance(kept.get(part), list) for part in (*_WORD_SETS, "after_colon", "colon_words")):
         return None
     lower, upper = (int(count) for count in kept["after_colon"])
-    return Terms(names=frozenset(map(str, kept["names"])), votes=frozenset(map(str, kept["votes"])),
-                 common=frozenset(map(str, kept["common"])), seen=frozenset(map(str, kept["seen"])),
-                 cased=frozenset(map(str, kept["cased"])),
-                 only_capitalised=frozenset(map(str, kept["only_capitalised"])), after_colon=(lower, upper),
-                 colon_words=tuple((str(word), int(down), int(up)) for word, down, up in kept["colon_words"]))
+    terms = Terms(after_colon=(lower, upper),
+                  colon_words=tuple((str(word), int(down), int(up)) for word, down, up in kept["colon_words"]))
+    sets: dict[str, Any] = {name: frozenset(map(str, kept[name])) for name in _WORD_SETS}
+    return replace(terms, **sets)
 
 
 def read_terms(lib: library.Library) -> Terms:

@@ -506,17 +506,24 @@ _NUMBER_BEFORE = re.compile(r"\d\s+\Z")
 _NAMED = ("a name of the library's authors", "CLDR: a", "dictionary: written capitalised", "dictionary: no English")
 
 
+def _unsure(decision: Decision) -> bool:
+    return not decision.protect and bool(decision.evidence) and decision.evidence[0].startswith("unsure")
+
+
+def _unsure_name(decision: Decision) -> bool:
+    """Whether the word is left unsure with a name's evidence: braced when a name is beside it."""
+    return _unsure(decision) and any(name in reason for reason in decision.evidence for name in _NAME_EVIDENCE)
+
+
+def _braced_name(decision: Decision) -> bool:
+    """Whether the word is braced with a name's evidence: it names the unsure name beside it."""
+    return decision.protect and any(reason.startswith(_NAMED) for reason in decision.evidence)
+
+
 def bearing(decision: Decision) -> tuple[bool, bool, bool]:
     """What a decision does to its title: whether the word is braced, whether it is lowered after a colon, and
-    whether it counts as a name to its neighbours (see :func:`_in_context`: a braced word with a name's evidence
-    names the unsure one beside it, an unsure one with a name's evidence is named by it)."""
-    evidence = decision.evidence
-    if decision.protect:
-        named = any(reason.startswith(_NAMED) for reason in evidence)
-    else:
-        named = bool(evidence) and evidence[0].startswith("unsure") and any(
-            name in reason for reason in evidence for name in _NAME_EVIDENCE)
-    return decision.protect, decision.lower, named
+    whether it counts as a name to its neighbours (see :func:`_in_context`)."""
+    return decision.protect, decision.lower, _braced_name(decision) or _unsure_name(decision)
 
 
 def _in_context(text: str, decided: list[tuple[_Word, Decision]]) -> list[tuple[_Word, Decision]]:
@@ -525,20 +532,20 @@ def _in_context(text: str, decided: list[tuple[_Word, Decision]]) -> list[tuple[
     ``Brown-Peterson``, ``Santa Barbara`` when one of the two is braced as a name)."""
     settled = list(decided)
     for index, (word, decision) in enumerate(decided):
-        if decision.protect or not decision.evidence or not decision.evidence[0].startswith("unsure"):
+        if not _unsure(decision):
             continue
         near = _NUMBER_AFTER.match(text, word.end) or _NUMBER_BEFORE.search(text[max(0, word.start - 8) : word.start])
         if near and any("CLDR: a month" in reason for reason in decision.evidence):
             settled[index] = (word, Decision(word.text, True, ("a month, beside a date's number",)))
             continue
-        if not any(name in reason for reason in decision.evidence for name in _NAME_EVIDENCE):
+        if not _unsure_name(decision):
             continue
         for other in (index - 1, index + 1):
             if not 0 <= other < len(decided):
                 continue
             neighbour, its = decided[other]
             gap = text[min(word.end, neighbour.end) : max(word.start, neighbour.start)]
-            if gap in (" ", "-") and its.protect and any(reason.startswith(_NAMED) for reason in its.evidence):
+            if gap in (" ", "-") and _braced_name(its):
                 settled[index] = (word, Decision(word.text, True, (f"a name beside the name {neighbour.text}",)))
                 break
     return settled
@@ -553,10 +560,6 @@ def braced_words(text: str) -> Iterable[str]:
     the word."""
     for match in _BRACED_WORD.finditer(text):
         yield core(match.group(1))
-
-
-#: A sentence's end just before a word: its full stop, question or exclamation mark, and the space after it.
-_SENTENCE_END = re.compile(r"[.?!][\"')\]]*\s+\Z")
 
 
 #: Where a sentence may start: the text's start, and after a full stop, a question or exclamation mark or a colon.
